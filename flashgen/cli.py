@@ -1,0 +1,256 @@
+"""The command line: options become a DeckConfig, one library call, a summary."""
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import click
+
+from flashgen import __version__
+from flashgen.build import BuildOptions, BuildResult, Progress, build_deck
+from flashgen.config import SUBDECK_MODES, DeckConfig, load_deck_definition, with_overrides
+from flashgen.errors import ConfigError, Diagnostic, FlashgenError
+
+DECKS_DIR = Path("decks")
+
+
+def main() -> None:
+    cli(prog_name="flashgen")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="flashgen")
+def cli() -> None:
+    """Turn a vault of Markdown notes into Anki decks you can regenerate and re-import.
+
+    \b
+    Example:
+      flashgen build                      # every decks/*.toml
+      flashgen build notes/ -o notes.apkg --deck "Notes::Systems"
+      flashgen check notes/ --strict
+    """
+
+
+_TARGETS = click.argument("targets", nargs=-1, type=click.Path(exists=True, path_type=Path))
+_DECK_OPTIONS = [
+    click.option("-o", "--output", type=click.Path(path_type=Path), help="The .apkg to write."),
+    click.option("--deck", "deck_name", help="Anki deck name (use :: for subdecks)."),
+    click.option(
+        "--media-root",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="Where /img/a.png resolves; media outside it is refused.",
+    ),
+    click.option(
+        "--templates",
+        "templates_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder of card templates overriding the packaged ones.",
+    ),
+    click.option("--subdecks", type=click.Choice(SUBDECK_MODES), help="Subdecks by …"),
+    click.option(
+        "--term-cards/--no-term-cards", default=None, help="Term cards for bilingual headings."
+    ),
+    click.option(
+        "--allow-unsafe-html",
+        is_flag=True,
+        default=None,
+        help="Keep scripts and event handlers in raw HTML.",
+    ),
+]
+
+
+def deck_options(function: Any) -> Any:
+    for option in reversed(_DECK_OPTIONS):
+        function = option(function)
+    return _TARGETS(function)
+
+
+@cli.command()
+@deck_options
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--strict", is_flag=True, help="Fail (and write nothing) on any warning.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="List the notes in each change group.")
+def build(
+    targets: tuple[Path, ...], dry_run: bool, strict: bool, quiet: bool, verbose: bool,
+    **overrides: Any,
+) -> None:
+    """Build .apkg packages from deck definitions or notes folders.
+
+    \b
+    Example:
+      flashgen build                       # every decks/*.toml
+      flashgen build decks/systems.toml
+      flashgen build ~/notes -o notes.apkg --deck Notes --media-root ~/blog
+    """
+    options = BuildOptions(dry_run=dry_run, strict=strict)
+    failed = False
+    for config in _configs(targets, overrides):
+        with _progress(quiet) as progress:
+            result = _run(lambda c=config: build_deck(c, options, progress))
+        _print_diagnostics(result.diagnostics, quiet)
+        if not quiet:
+            _print_summary(result, verbose)
+        failed = failed or bool(result.errors)
+    if failed:
+        raise click.ClickException(
+            "some files could not be built (see errors above); "
+            "the packages were written with the rest"
+        )
+
+
+@cli.command()
+@deck_options
+@click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+    help="Diagnostics as text lines or one JSON document.",
+)
+def check(
+    targets: tuple[Path, ...], strict: bool, output_format: str, **overrides: Any
+) -> None:
+    """Report every problem a build would, as path:line: severity: message. Writes nothing.
+
+    \b
+    Example:
+      flashgen check decks/systems.toml --strict
+      flashgen check ~/notes --format json
+    """
+    results = [
+        _run(lambda c=config: build_deck(c, BuildOptions(dry_run=True)))
+        for config in _configs(targets, overrides)
+    ]
+    diagnostics = [d for result in results for d in result.diagnostics]
+    if output_format == "json":
+        click.echo(json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=1))
+    else:
+        for diagnostic in diagnostics:
+            click.echo(str(diagnostic))
+        errors = sum(1 for d in diagnostics if d.severity == "error")
+        click.echo(f"{errors} error(s), {len(diagnostics) - errors} warning(s)", err=True)
+    if any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
+        sys.exit(1)
+
+
+@cli.command(name="list")
+@deck_options
+@click.option("--json", "as_json", is_flag=True, help="One JSON document instead of lines.")
+def list_cards(targets: tuple[Path, ...], as_json: bool, **overrides: Any) -> None:
+    """List the cards a build would make: prompt, source, card types.
+
+    \b
+    Example:
+      flashgen list ~/notes
+      flashgen list decks/systems.toml --json | jq '.[].prompt'
+    """
+    rows = []
+    for config in _configs(targets, overrides):
+        result = _run(lambda c=config: build_deck(c, BuildOptions(dry_run=True)))
+        for note in result.plan.notes:
+            if note.status != "removed":
+                rows.append(
+                    {
+                        "prompt": note.heading,
+                        "source": note.location,
+                        "deck": note.deck,
+                        "cards": list(note.card_templates),
+                        "guid": note.guid,
+                    }
+                )
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        click.echo(f"{row['source']}\t{row['prompt']}\t[{', '.join(row['cards'])}]")
+
+
+def _configs(targets: tuple[Path, ...], overrides: dict[str, Any]) -> list[DeckConfig]:
+    output = overrides.pop("output")
+    name = overrides.pop("deck_name")
+    fields = {key: _absolute(value) for key, value in overrides.items()}
+    if not targets:
+        targets = tuple(sorted(DECKS_DIR.glob("*.toml")))
+        if not targets:
+            raise click.UsageError(
+                "no TARGET given and no decks/*.toml here: name a notes folder or a deck file"
+            )
+    if output and len(targets) > 1:
+        raise click.UsageError("-o/--output needs exactly one TARGET")
+    configs = []
+    for target in targets:
+        if target.is_dir():
+            folder = target.resolve()
+            deck = name or folder.name
+            config = DeckConfig(
+                name=deck,
+                notes_dir=folder,
+                output=(output or Path(f"{_file_name(deck)}.apkg")).resolve(),
+            )
+            configs.append(with_overrides(config, **fields))
+        else:
+            config = _run(lambda t=target: load_deck_definition(t))
+            configs.append(
+                with_overrides(
+                    config,
+                    name=name,
+                    output=output.resolve() if output else None,
+                    **fields,
+                )
+            )
+    return configs
+
+
+def _absolute(value: Any) -> Any:
+    return value.resolve() if isinstance(value, Path) else value
+
+
+def _file_name(deck: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in deck.replace("::", "-"))
+
+
+def _run(call: Any) -> Any:
+    try:
+        return call()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except FlashgenError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Progress | None]:
+    """A progress bar on stderr, only for a person watching a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=0, label="Building", file=sys.stderr) as bar:
+        def advance(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        yield advance
+
+
+def _print_diagnostics(diagnostics: tuple[Diagnostic, ...], quiet: bool) -> None:
+    for diagnostic in diagnostics:
+        if not quiet or diagnostic.severity == "error":
+            click.echo(str(diagnostic), err=True)
+
+
+def _print_summary(result: BuildResult, verbose: bool) -> None:
+    report = result.plan.report
+    cards = sum(len(n.card_templates) for n in result.plan.notes if n.status != "removed")
+    action = "would write" if not result.written else "wrote"
+    target = result.config.output
+    click.echo(
+        f"{result.config.name}: {report.summary()} — {action} {target} "
+        f"({cards} cards from {result.files} files)"
+    )
+    if verbose:
+        for group, items in report.groups().items():
+            for item in items:
+                click.echo(f"  {group}: {item}")

@@ -1,0 +1,30 @@
+"""The one Anki notetype flashgen writes, and the parts of it that are frozen forever.
+
+Anki treats any change of a notetype's field names or template names as a new schema: the
+importer then adds a second notetype and skips every existing note as "conflicting". So the
+id, the field list and the template names below must never change after the first release
+(tests/test_notetype.py fails if they do). CSS and template text may change: that updates
+the notetype in place.
+"""
+
+from typing import Final
+
+MODEL_ID: Final = 1742196601
+MODEL_NAME: Final = "flashgen"
+
+FIELDS: Final = (
+    "Prompt",  # the heading as HTML: the question, and the sort field
+    "Answer",  # the section's own body as HTML
+    "Context",  # breadcrumb: file title › ancestor headings (HTML)
+    "Source",  # where the section lives: "path/to/note.md:42" (plain text)
+    "PromptCJK",  # the CJK names of a bilingual heading (HTML), else empty
+    "PromptLatin",  # the Latin names of a bilingual heading (HTML), else empty
+    "Terms",  # gate for the two term cards: non-empty when they are wanted
+    "Id",  # the note's GUID as plain text, for Anki searches and AnkiConnect
+)
+SORT_FIELD_INDEX: Final = 0
+
+RECALL: Final = "Recall"
+CJK_TO_LATIN: Final = "CJK → Latin"
+LATIN_TO_CJK: Final = "Latin → CJK"
+TEMPLATE_NAMES: Final = (RECALL, CJK_TO_LATIN, LATIN_TO_CJK)

@@ -1,0 +1,344 @@
+"""Stage 6: decide every note's GUID and mod against the lockfile, and what changed.
+
+Matching runs in rounds, each over what the earlier rounds left: the same key; then the same
+body under another heading or in another file; then the same heading with a changed body in
+another file; then a small edit of heading and body together. A round pairs a section with
+an old entry only when each is the other's one candidate: an ambiguous case gets a new GUID
+and a warning naming every place involved, never a guess.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from html import escape
+from typing import Literal
+
+from flashgen.errors import Diagnostic
+from flashgen.fill import NoteContent
+from flashgen.identity import guid_for, similarity
+from flashgen.lockfile import Lock, LockEntry
+from flashgen.media import MediaFile
+from flashgen.notetype import RECALL
+
+Status = Literal["new", "changed", "renamed", "unchanged", "removed"]
+REMOVED_TAG = "flashgen::removed"
+BODY_SIMILARITY = 0.5
+HEADING_SIMILARITY = 0.6
+_DAY = 86400
+
+
+@dataclass(frozen=True)
+class PlannedNote:
+    guid: str
+    key: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    deck: str
+    mod: int
+    card_templates: tuple[str, ...]
+    media: tuple[MediaFile, ...]
+    status: Status
+    location: str
+    heading: str
+    previous_key: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    new: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    renamed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.new)} new, {len(self.changed)} changed, "
+            f"{len(self.renamed)} renamed/moved, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged"
+        )
+
+    def groups(self) -> dict[str, tuple[str, ...]]:
+        return {
+            "new": self.new,
+            "changed": self.changed,
+            "renamed/moved": self.renamed,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+        }
+
+
+@dataclass(frozen=True)
+class DeckPlan:
+    deck: str
+    notes: tuple[PlannedNote, ...]
+    """Every note the package holds: the active ones, then removed ones still in grace."""
+    media: tuple[MediaFile, ...]
+    notetype_mod: int
+    lock: Lock
+    report: ChangeReport
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class _Match:
+    entry: LockEntry
+    how: Literal["same", "renamed"]
+
+
+def plan_deck(
+    deck: str,
+    notes: Iterable[NoteContent],
+    previous: Lock | None,
+    notetype_fingerprint: str,
+    now: int,
+    unreadable_files: frozenset[str] = frozenset(),
+    removed_grace_days: int = 90,
+) -> DeckPlan:
+    """Plan the package of ``notes``; entries of ``unreadable_files`` are kept as they were."""
+    notes = list(notes)
+    namespace = previous.namespace if previous else deck
+    entries = list(previous.entries) if previous else []
+    kept = [e for e in entries if e.file in unreadable_files and e.active]
+    candidates = [e for e in entries if not (e.file in unreadable_files and e.active)]
+    matches, diagnostics = match_entries(notes, candidates)
+    if previous and previous.deck != deck:
+        diagnostics.append(_deck_renamed(previous.deck, deck))
+
+    used_guids = {entry.guid for entry in entries}
+    planned: list[PlannedNote] = []
+    lock_entries: list[LockEntry] = list(kept)
+    report: dict[Status, list[str]] = defaultdict(list)
+    for note in notes:
+        match = matches.get(note.key)
+        if match is None:
+            guid = _fresh_guid(namespace, note.key, used_guids)
+            status: Status = "new"
+            changed = now
+        else:
+            guid, entry = match.entry.guid, match.entry
+            same_content = entry.content == note.content_hash and entry.active
+            changed = entry.changed if same_content else max(now, _last_time(entry) + 1)
+            if match.how == "renamed":
+                status = "renamed"
+            else:
+                status = "unchanged" if same_content else "changed"
+        used_guids.add(guid)
+        previous_key = match.entry.key if match and match.entry.key != note.key else None
+        planned.append(
+            PlannedNote(
+                guid=guid,
+                key=note.key,
+                fields=(*note.fields, guid),
+                tags=note.tags,
+                deck=note.deck,
+                mod=changed,
+                card_templates=note.card_templates,
+                media=note.media,
+                status=status,
+                location=note.location,
+                heading=note.heading,
+                previous_key=previous_key,
+            )
+        )
+        report[status].append(_describe(note.location, note.heading, previous_key))
+        lock_entries.append(
+            LockEntry(
+                key=note.key,
+                guid=guid,
+                content=note.content_hash,
+                body=note.body_hash,
+                sketch=note.body_sketch,
+                heading=note.heading,
+                file=note.relpath,
+                deck=note.deck,
+                changed=changed,
+            )
+        )
+
+    matched = {id(match.entry) for match in matches.values()}
+    for entry in candidates:
+        if id(entry) in matched:
+            continue
+        if entry.active:
+            entry = replace(entry, removed=max(now, entry.changed + 1))
+            report["removed"].append(_describe(entry.file, entry.heading, None))
+        lock_entries.append(entry)
+        assert entry.removed is not None
+        if now - entry.removed <= removed_grace_days * _DAY:
+            planned.append(_removed_note(entry))
+
+    notetype_mod = now
+    if previous and previous.notetype_fingerprint == notetype_fingerprint:
+        notetype_mod = previous.notetype_mod
+    elif previous:
+        notetype_mod = max(now, previous.notetype_mod + 1)
+    media = {item.name: item for note in planned for item in note.media}
+    return DeckPlan(
+        deck=deck,
+        notes=tuple(planned),
+        media=tuple(media[name] for name in sorted(media)),
+        notetype_mod=notetype_mod,
+        lock=Lock(
+            deck=deck,
+            namespace=namespace,
+            notetype_fingerprint=notetype_fingerprint,
+            notetype_mod=notetype_mod,
+            entries=tuple(sorted(lock_entries, key=lambda e: e.key)),
+        ),
+        report=ChangeReport(
+            new=tuple(report["new"]),
+            changed=tuple(report["changed"]),
+            renamed=tuple(report["renamed"]),
+            removed=tuple(report["removed"]),
+            unchanged=tuple(report["unchanged"]),
+        ),
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def match_entries(
+    notes: list[NoteContent], entries: list[LockEntry]
+) -> tuple[dict[str, _Match], list[Diagnostic]]:
+    """Pair sections with the lockfile entries they continue (see the module docstring)."""
+    matches: dict[str, _Match] = {}
+    by_key = {entry.key: entry for entry in entries}
+    for note in notes:
+        if (entry := by_key.get(note.key)) is not None:
+            matches[note.key] = _Match(entry, "same")
+    taken = {id(match.entry) for match in matches.values()}
+    left_notes = [note for note in notes if note.key not in matches]
+    left_entries = [entry for entry in entries if id(entry) not in taken]
+    diagnostics: list[Diagnostic] = []
+    rounds: list[Callable[[NoteContent, LockEntry], bool]] = [
+        lambda n, e: n.body_hash == e.body,
+        lambda n, e: n.heading == e.heading and _similar_bodies(n, e),
+        lambda n, e: _similar_headings(n, e) and _similar_bodies(n, e),
+    ]
+    for same_section in rounds:
+        if not left_notes or not left_entries:
+            break
+        pairs = _candidate_pairs(left_notes, left_entries, same_section)
+        unique, ambiguous = _unique_pairs(pairs)
+        for note, entry in unique:
+            matches[note.key] = _Match(entry, "renamed")
+        for note, options, rivals in ambiguous:
+            diagnostics.append(_ambiguity(note, options, rivals))
+        settled = {note.key for note, _ in unique} | {note.key for note, _, _ in ambiguous}
+        settled_entries = {id(e) for _, e in unique} | {
+            id(e) for _, options, _ in ambiguous for e in options
+        }
+        left_notes = [note for note in left_notes if note.key not in settled]
+        left_entries = [entry for entry in left_entries if id(entry) not in settled_entries]
+    return matches, diagnostics
+
+
+def _candidate_pairs(
+    notes: list[NoteContent],
+    entries: list[LockEntry],
+    same_section: Callable[[NoteContent, LockEntry], bool],
+) -> list[tuple[NoteContent, LockEntry]]:
+    return [(note, entry) for note in notes for entry in entries if same_section(note, entry)]
+
+
+_Ambiguous = tuple[NoteContent, list[LockEntry], list[NoteContent]]
+
+
+def _unique_pairs(
+    pairs: list[tuple[NoteContent, LockEntry]],
+) -> tuple[list[tuple[NoteContent, LockEntry]], list[_Ambiguous]]:
+    """Pairs whose two sides have no other candidate; the rest, grouped by section."""
+    by_note: dict[str, list[LockEntry]] = defaultdict(list)
+    by_entry: dict[int, list[NoteContent]] = defaultdict(list)
+    notes: dict[str, NoteContent] = {}
+    for note, entry in pairs:
+        by_note[note.key].append(entry)
+        by_entry[id(entry)].append(note)
+        notes[note.key] = note
+    unique: list[tuple[NoteContent, LockEntry]] = []
+    ambiguous: list[tuple[NoteContent, list[LockEntry], list[NoteContent]]] = []
+    for key, options in by_note.items():
+        note = notes[key]
+        rivals = [other for e in options for other in by_entry[id(e)] if other.key != key]
+        if len(options) == 1 and not rivals:
+            unique.append((note, options[0]))
+        else:
+            ambiguous.append((note, options, rivals))
+    return unique, ambiguous
+
+
+def _ambiguity(
+    note: NoteContent, options: list[LockEntry], rivals: list[NoteContent]
+) -> Diagnostic:
+    places = " or ".join(f"'{e.heading}' (was in {e.file})" for e in options)
+    message = f"ambiguous match: '{note.heading}' could continue {places}"
+    if rivals:
+        others = ", ".join(f"'{r.heading}' ({r.location})" for r in rivals)
+        message += f", as could {others}"
+    return Diagnostic(
+        note.relpath,
+        note.line,
+        "warning",
+        message + "; given a new GUID (the old note keeps its review history)",
+    )
+
+
+def _similar_bodies(note: NoteContent, entry: LockEntry) -> bool:
+    return similarity(note.body_sketch, entry.sketch) >= BODY_SIMILARITY
+
+
+def _similar_headings(note: NoteContent, entry: LockEntry) -> bool:
+    matcher = SequenceMatcher(None, note.heading.casefold(), entry.heading.casefold())
+    return matcher.quick_ratio() >= HEADING_SIMILARITY and matcher.ratio() >= HEADING_SIMILARITY
+
+
+def _fresh_guid(namespace: str, key: str, used: set[str]) -> str:
+    guid = guid_for(namespace, key)
+    salt = 1
+    while guid in used:
+        salt += 1
+        guid = guid_for(namespace, f"{key}\x1f{salt}")
+    return guid
+
+
+def _last_time(entry: LockEntry) -> int:
+    return max(entry.changed, entry.removed or 0)
+
+
+def _removed_note(entry: LockEntry) -> PlannedNote:
+    assert entry.removed is not None
+    answer = (
+        '<div class="fg-removed">This section was removed from '
+        f"<code>{escape(entry.file)}</code>. Find every such note in Anki with "
+        f"<code>tag:{REMOVED_TAG}</code> and delete them.</div>"
+    )
+    fields = (escape(entry.heading), answer, escape(entry.file), entry.file, "", "", "", entry.guid)
+    return PlannedNote(
+        guid=entry.guid,
+        key=entry.key,
+        fields=fields,
+        tags=(REMOVED_TAG,),
+        deck=entry.deck,
+        mod=entry.removed,
+        card_templates=(RECALL,),
+        media=(),
+        status="removed",
+        location=entry.file,
+        heading=entry.heading,
+    )
+
+
+def _describe(location: str, heading: str, previous_key: str | None) -> str:
+    moved = f" (was {previous_key})" if previous_key else ""
+    return f"{location}: {heading}{moved}"
+
+
+def _deck_renamed(old: str, new: str) -> Diagnostic:
+    return Diagnostic(
+        "(lockfile)",
+        0,
+        "warning",
+        f"deck name changed from '{old}' to '{new}': Anki matches decks by name and never "
+        "moves existing cards, so notes imported before stay in the old deck",
+    )

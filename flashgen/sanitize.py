@@ -1,0 +1,124 @@
+"""Raw HTML in notes is kept, minus what would run inside Anki (which executes card JavaScript)."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
+
+DROPPED_ELEMENTS = frozenset({"script", "object", "embed", "applet", "base", "meta", "frame"})
+URL_ATTRIBUTES = frozenset(
+    {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset"}
+)
+MEDIA_ELEMENTS = frozenset({"img", "audio", "video", "source"})
+VOID_ELEMENTS = frozenset(
+    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+)
+_UNSAFE_URL = re.compile(r"^(?:javascript|vbscript|data:text/html|data:application)", re.I)
+_URL_NOISE = re.compile(r"[\x00-\x20]+")
+_UNSAFE_STYLE = re.compile(r"expression\s*\(|javascript:|behavior\s*:", re.I)
+
+MediaRewriter = Callable[[str], str]
+
+
+def is_unsafe_url(url: str) -> bool:
+    return bool(_UNSAFE_URL.match(_URL_NOISE.sub("", url)))
+
+
+@dataclass
+class CleanResult:
+    html: str
+    removed: list[str] = field(default_factory=list)
+    """What was taken out, e.g. ``<script>``, ``onerror=``, ``javascript: URL``."""
+
+
+def clean_html(html: str, rewrite_media: MediaRewriter | None, allow_unsafe: bool) -> CleanResult:
+    """Re-emit ``html`` without comments; unless allowed, without scripts and handlers.
+
+    ``rewrite_media`` maps the ``src`` of ``<img>``, ``<audio>``, ``<video>`` and ``<source>``
+    to the bundled file's name.
+    """
+    cleaner = _Cleaner(rewrite_media, allow_unsafe)
+    cleaner.feed(html)
+    cleaner.close()
+    return CleanResult("".join(cleaner.out), cleaner.removed)
+
+
+class _Cleaner(HTMLParser):
+    def __init__(self, rewrite_media: MediaRewriter | None, allow_unsafe: bool) -> None:
+        super().__init__(convert_charrefs=False)
+        self.rewrite_media = rewrite_media
+        self.allow_unsafe = allow_unsafe
+        self.out: list[str] = []
+        self.removed: list[str] = []
+        self.dropping: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, self_closing=False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, self_closing=True)
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]], self_closing: bool) -> None:
+        if self.dropping:
+            return
+        if not self.allow_unsafe and tag in DROPPED_ELEMENTS:
+            self.removed.append(f"<{tag}>")
+            if not self_closing and tag not in VOID_ELEMENTS:
+                self.dropping.append(tag)
+            return
+        parts = [tag]
+        for name, value in attrs:
+            value = value or ""
+            if not self.allow_unsafe and (reason := self._unsafe_attribute(name, value)):
+                self.removed.append(reason)
+                continue
+            if name == "src" and tag in MEDIA_ELEMENTS and self.rewrite_media:
+                value = self.rewrite_media(value)
+            parts.append(f'{name}="{escape(value, quote=True)}"')
+        self.out.append("<" + " ".join(parts) + (" />" if self_closing else ">"))
+
+    @staticmethod
+    def _unsafe_attribute(name: str, value: str) -> str | None:
+        if name.startswith("on"):
+            return f"{name}="
+        if name in URL_ATTRIBUTES and is_unsafe_url(value):
+            return f"{value.split(':', 1)[0].strip().lower()}: URL"
+        if name == "srcdoc":
+            return "srcdoc="
+        if name == "style" and _UNSAFE_STYLE.search(value):
+            return "script in style="
+        return None
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.dropping:
+            if tag == self.dropping[-1]:
+                self.dropping.pop()
+            return
+        if not self.allow_unsafe and tag in DROPPED_ELEMENTS:
+            return
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.out.append(data.replace("<", "&lt;").replace(">", "&gt;"))
+
+    def handle_entityref(self, name: str) -> None:
+        if not self.dropping:
+            self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        if not self.dropping:
+            self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        pass
+
+    def handle_decl(self, decl: str) -> None:
+        pass
+
+    def handle_pi(self, data: str) -> None:
+        pass
+
+    def unknown_decl(self, data: str) -> None:
+        pass
