@@ -16,7 +16,7 @@ FIELDS: Final = (
     "Prompt",  # the heading as HTML: the question, and the sort field
     "Answer",  # the section's own body as HTML
     "Context",  # breadcrumb: file title › ancestor headings (HTML)
-    "Source",  # where the section lives: "path/to/note.md:42" (plain text)
+    "Source",  # the note file the section lives in: "path/to/note.md" (plain text)
     "PromptCJK",  # the CJK names of a bilingual heading (HTML), else empty
     "PromptLatin",  # the Latin names of a bilingual heading (HTML), else empty
     "Terms",  # gate for the two term cards: non-empty when they are wanted
