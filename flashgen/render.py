@@ -126,8 +126,11 @@ def render_document(
         answer_html = md.renderer.render(tokens[start:end], md.options, env)
         cjk_html = latin_html = ""
         if prompt.bilingual:
+            # The names are parts of the heading, whose problems the prompt already reported.
+            reported = len(hooks.xrefs), len(hooks.diagnostics)
             cjk_html = _names_html(prompt.cjk, md, env)
             latin_html = _names_html(prompt.latin, md, env)
+            del hooks.xrefs[reported[0] :], hooks.diagnostics[reported[1] :]
         diagnostics.extend(hooks.diagnostics)
         rendered.append(
             RenderedSection(

@@ -40,7 +40,7 @@ class Section:
     """Index of the heading's ``inline`` token in the parsed document."""
     has_content: bool
     skipped: bool
-    """The body holds ``<!-- flashgen: skip -->``."""
+    """The body holds ``<!-- flashgen: skip -->`` (as an HTML comment, not inside code)."""
     ignored: bool
     """The heading is one of the deck's ``ignore_headings``."""
 
@@ -71,6 +71,8 @@ def split_document(
     env: dict[str, Any] = {}
     tokens = md.parse(document.body, env)
     lines = document.body.split("\n")
+    if document.body.endswith("\n"):
+        lines.pop()  # the empty string after the last newline is not a line of the file
     ignored = {name.casefold() for name in ignore_headings}
     starts = [
         index
@@ -109,7 +111,7 @@ def split_document(
                 tokens=(body_start, body_end),
                 heading_token=start + 1,
                 has_content=_has_content(tokens[body_start:body_end]),
-                skipped=bool(SKIP_MARKER.search(body)),
+                skipped=_has_skip_marker(tokens[body_start:body_end]),
                 ignored=heading.casefold() in ignored,
             )
         )
@@ -121,6 +123,19 @@ def split_document(
 def _line_of(tokens: list[Token], index: int, default: int) -> int:
     token_map = tokens[index].map if index < len(tokens) else None
     return token_map[0] if token_map else default
+
+
+def _has_skip_marker(tokens: list[Token]) -> bool:
+    """The marker is an HTML comment: one shown inside code is not a marker."""
+    for token in tokens:
+        if token.type == "html_block" and SKIP_MARKER.search(token.content):
+            return True
+        if token.type == "inline" and any(
+            child.type == "html_inline" and SKIP_MARKER.search(child.content)
+            for child in token.children or ()
+        ):
+            return True
+    return False
 
 
 def _has_content(tokens: list[Token]) -> bool:
