@@ -300,11 +300,20 @@ def _cross_references(state: StateCore) -> None:
         token.children = _split_xrefs(token.children)
 
 
+_EMPHASIS = {"strong_open": "strong_close", "em_open": "em_close"}
+
+
 def _split_xrefs(children: Sequence[Token]) -> list[Token]:
     out: list[Token] = []
-    for child in children:
+    for index, child in enumerate(children):
         if child.type != "text" or "^" not in child.content:
             out.append(child)
+            continue
+        if _whole_emphasis_xref(children, index):
+            ref = Token("xref", "", 0)
+            ref.content = child.content[:-1].strip()
+            ref.meta = dict(child.meta)
+            out.append(ref)
             continue
         urls = [url.span() for url in _URL.finditer(child.content)]
         position = 0
@@ -321,6 +330,17 @@ def _split_xrefs(children: Sequence[Token]) -> list[Token]:
         if position < len(child.content):
             out.append(_text(child, child.content[position:]))
     return out
+
+
+def _whole_emphasis_xref(children: Sequence[Token], index: int) -> bool:
+    """``**Page table^**``: the whole emphasised text is the term, spaces and all."""
+    text = children[index].content
+    if not text.endswith("^") or text.endswith("^^") or " " not in text.strip():
+        return False
+    if index == 0 or index + 1 >= len(children):
+        return False
+    closer = _EMPHASIS.get(children[index - 1].type)
+    return closer is not None and children[index + 1].type == closer
 
 
 def _text(model: Token, content: str) -> Token:

@@ -116,7 +116,9 @@ def render_document(
         while ancestors and ancestors[-1][0] >= section.level:
             ancestors.pop()
         context_parts = [(escape(document.title), document.title)] + [
-            (html, text) for _, html, text in ancestors
+            (html, text)
+            for position, (_, html, text) in enumerate(ancestors)
+            if position or text.strip().casefold() != document.title.casefold()
         ]
         ancestors.append((section.level, prompt_html, plain_text(heading.children)))
         if not section.makes_note:

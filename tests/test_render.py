@@ -81,6 +81,15 @@ def test_context_is_the_title_then_the_ancestor_headings(
     assert kvm["MBR"].context_text == "KVM › Boot"
 
 
+def test_context_does_not_repeat_a_title_that_is_also_the_top_heading(tmp_path: Path) -> None:
+    (tmp_path / "note.md").write_text(
+        "---\ntitle: KVM\n---\n# KVM\n\n## MMU\n\nBody.\n\n## kvm\n\n### Inner\n\nText.\n",
+        "utf-8",
+    )
+    contexts = [item.context_text for item in render_file(tmp_path, "note.md").sections]
+    assert contexts == ["KVM", "KVM › kvm"]
+
+
 def test_context_escapes_the_title_and_keeps_heading_markup(tmp_path: Path) -> None:
     (tmp_path / "note.md").write_text(
         "---\ntitle: Pointers & <refs>\n---\n# `T*` parent\n\n## Child\n\nBody.\n", "utf-8"
@@ -201,8 +210,17 @@ def xref(term: str) -> str:
         ("loaded by the **MBR^**.", f"<p>loaded by the <strong>{xref('MBR')}</strong>.</p>"),
         ("see 页表^, C++^ and C#^", f"<p>see {xref('页表')}, {xref('C++')} and {xref('C#')}</p>"),
         ("(kvm-intel^)", f"<p>({xref('kvm-intel')})</p>"),
+        ("the **Page table^** walk", f"<p>the <strong>{xref('Page table')}</strong> walk</p>"),
+        ("*two words^* here", f"<p><em>{xref('two words')}</em> here</p>"),
     ],
-    ids=["start-of-text", "in-bold", "cjk-and-symbols", "in-parentheses"],
+    ids=[
+        "start-of-text",
+        "in-bold",
+        "cjk-and-symbols",
+        "in-parentheses",
+        "whole-bold-phrase",
+        "whole-italic-phrase",
+    ],
 )
 def test_term_caret_becomes_a_reference_chip(tmp_path: Path, body: str, expected: str) -> None:
     assert answer(tmp_path, body) == expected
