@@ -3,6 +3,7 @@
 import hashlib
 import json
 from dataclasses import dataclass
+from html import escape
 from pathlib import PurePosixPath
 
 from flashgen.config import DeckConfig
@@ -31,12 +32,8 @@ class NoteContent:
     body_sketch: str
     """MinHash of the body: what small-edit matching compares."""
     card_templates: tuple[str, ...]
-
-    @property
-    def content_hash(self) -> str:
-        """Changes exactly when the note Anki would store changes (fields, tags, deck)."""
-        payload = json.dumps([self.fields, self.tags, self.deck], ensure_ascii=False)
-        return hashlib.sha256(payload.encode()).hexdigest()[:24]
+    content_hash: str
+    """Changes exactly when the note Anki would store changes (fields, tags, deck)."""
 
     @property
     def location(self) -> str:
@@ -57,12 +54,13 @@ def fill_notes(rendered: RenderedFile, config: DeckConfig) -> tuple[NoteContent,
             item.prompt_html,
             item.answer_html,
             item.context_html,
-            section.relpath,
+            escape(section.relpath),  # the card shows it as HTML: a name may hold "<"
             item.cjk_html,
             item.latin_html,
             terms,
         )
         assert len(fields) == len(FIELDS) - 1
+        tags = _tags(document, item, config)
         notes.append(
             NoteContent(
                 key=key,
@@ -70,15 +68,21 @@ def fill_notes(rendered: RenderedFile, config: DeckConfig) -> tuple[NoteContent,
                 line=section.line,
                 heading=section.heading,
                 fields=fields,
-                tags=_tags(document, item, config),
+                tags=tags,
                 deck=deck,
                 media=item.media,
                 body_hash=text_hash(body),
                 body_sketch=sketch(body),
                 card_templates=(RECALL, CJK_TO_LATIN, LATIN_TO_CJK) if terms else (RECALL,),
+                content_hash=_content_hash(fields, tags, deck),
             )
         )
     return tuple(notes)
+
+
+def _content_hash(fields: tuple[str, ...], tags: tuple[str, ...], deck: str) -> str:
+    payload = json.dumps([fields, tags, deck], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
 def _unique_key(

@@ -3,7 +3,8 @@
 It is what lets a rebuild keep every GUID (and so every card's review history) through
 renames and moves, set each note's ``mod`` to the time its content last changed, and keep
 removed sections findable. It is meant to be committed with the notes, so it is plain JSON
-with a stable order: two builds of the same notes write the same bytes.
+with a stable order, one note per line (a small edit is a small diff): two builds of the
+same notes write the same bytes.
 """
 
 import json
@@ -99,11 +100,17 @@ def lock_to_json(lock: Lock) -> str:
         if entry.removed is None:
             del item["removed"]
         notes.append(item)
-    data = {
-        "flashgen_lock": LOCK_VERSION,
+    header = {
         "deck": lock.deck,
+        "flashgen_lock": LOCK_VERSION,
         "namespace": lock.namespace,
         "notetype": {"fingerprint": lock.notetype_fingerprint, "mod": lock.notetype_mod},
-        "notes": notes,
     }
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    lines = [
+        f" {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)},"
+        for key, value in header.items()
+    ]
+    entries = ",\n".join(
+        "  " + json.dumps(item, ensure_ascii=False, sort_keys=True) for item in notes
+    )
+    return "{\n" + "\n".join(lines) + '\n "notes": [\n' + entries + "\n ]\n}\n"
