@@ -12,7 +12,12 @@ from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
 
-from flashgen.checks import dangling_references, duplicate_prompts, heading_problems
+from flashgen.checks import (
+    dangling_references,
+    duplicate_prompts,
+    heading_problems,
+    markdown_problems,
+)
 from flashgen.config import DeckConfig
 from flashgen.discover import discover
 from flashgen.errors import ConfigError, Diagnostic, StrictModeError
@@ -98,6 +103,7 @@ def _build(
         if progress:
             progress(done, len(vault.sources))
     notes = [note for rendered in rendered_files for note in fill_notes(rendered, config)]
+    diagnostics += markdown_problems(parsed_files)
     diagnostics += heading_problems(parsed_files)
     diagnostics += dangling_references(rendered_files)
     diagnostics += duplicate_prompts(notes)
@@ -114,7 +120,8 @@ def _build(
     diagnostics += plan.diagnostics
     if options.strict and diagnostics:
         raise StrictModeError(
-            f"{len(diagnostics)} problem(s) reported and --strict is on: nothing written"
+            f"{len(diagnostics)} problem(s) reported and --strict is on: nothing written",
+            tuple(diagnostics),
         )
     if not options.dry_run:
         write_deck(plan, templates, config.output, config.lockfile)

@@ -1,7 +1,11 @@
-"""Deck-wide checks that need every file at once: references, duplicates, odd headings."""
+"""Checks over the parsed and rendered files: references, duplicates, odd headings, and
+Markdown that silently swallows the rest of a file (an unclosed fence or comment)."""
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+
+from markdown_it.token import Token
 
 from flashgen.errors import Diagnostic
 from flashgen.fill import NoteContent
@@ -9,6 +13,15 @@ from flashgen.render import RenderedFile
 from flashgen.split import ParsedDocument
 
 LONGEST_PROMPT = 300
+_COMMENT = "HTML comment <!--"
+_UNSAFE_LINK = re.compile(
+    r"(?:\]\(|\]:|<)\s*<?\s*"
+    r"(javascript|vbscript|file|data(?!:image/(?:gif|png|jpeg|webp);)):",
+    re.I,
+)
+"""A Markdown link, image, reference or autolink that markdown-it refused to make (its
+``validateLink``): it shows as text, which the author should know."""
+_RAW_HTML_OPENER = re.compile(r"\s*<(script|pre|style|textarea)(?=[\s>/]|$)", re.I)
 
 
 def dangling_references(files: Iterable[RenderedFile]) -> list[Diagnostic]:
@@ -70,3 +83,96 @@ def heading_problems(documents: Iterable[ParsedDocument]) -> list[Diagnostic]:
                     )
                 )
     return problems
+
+
+def markdown_problems(documents: Iterable[ParsedDocument]) -> list[Diagnostic]:
+    """Constructs that hide the rest of a file from the build, and nesting past the limit.
+
+    An unclosed code fence, HTML comment or ``<pre>`` at the top level runs to the end of the
+    file: every heading after it is text, not a card. Only the top level matters: inside a
+    list or blockquote such a block ends with its container.
+    """
+    problems: list[Diagnostic] = []
+    for parsed in documents:
+        document = parsed.document
+        lines = document.body.split("\n")
+        too_deep_reported = False
+        for token in parsed.tokens:
+            if token.map is None:
+                continue
+            line = token.map[0] + document.body_line
+            where = document.source.relpath
+            if token.meta.get("too_deep") and not too_deep_reported:
+                too_deep_reported = True
+                problems.append(
+                    Diagnostic(
+                        where,
+                        line,
+                        "warning",
+                        "Markdown nested too deeply (lists or quotes): "
+                        "the deeper part is shown as plain text",
+                    )
+                )
+            if token.type == "inline" and token.children:
+                problems += _unsafe_links(token, line, where)
+            if token.level != 0:
+                continue
+            if token.type == "fence" and not _fence_closed(token, lines):
+                problems.append(
+                    Diagnostic(
+                        where,
+                        line,
+                        "warning",
+                        f"code fence {token.markup} is never closed: the rest of the file is "
+                        "code, and headings in it make no cards",
+                    )
+                )
+            elif token.type == "html_block" and (what := _unclosed_html(token.content)):
+                hidden = "hidden" if what == _COMMENT else "raw HTML"
+                problems.append(
+                    Diagnostic(
+                        where,
+                        line,
+                        "warning",
+                        f"{what} is never closed: the rest of the file is {hidden}, "
+                        "and headings in it make no cards",
+                    )
+                )
+    return problems
+
+
+def _fence_closed(token: Token, lines: list[str]) -> bool:
+    assert token.map is not None
+    start, end = token.map
+    if end - 1 <= start or end > len(lines):
+        return False
+    last = lines[end - 1]
+    text = last.lstrip(" ")
+    indent = len(last) - len(text)
+    text = text.rstrip()
+    return indent < 4 and text.startswith(token.markup) and not text.strip(token.markup[0])
+
+
+def _unclosed_html(content: str) -> str | None:
+    if content.lstrip().startswith("<!--"):
+        return None if "-->" in content else _COMMENT
+    opener = _RAW_HTML_OPENER.match(content)
+    if opener and f"</{opener.group(1).lower()}>" not in content.lower():
+        return f"<{opener.group(1).lower()}>"
+    return None
+
+
+def _unsafe_links(inline: Token, line: int, where: str) -> list[Diagnostic]:
+    text = "".join(
+        child.content if child.type == "text" else "\n" if child.type.endswith("break") else "\0"
+        for child in inline.children or ()
+    )
+    return [
+        Diagnostic(
+            where,
+            line + text.count("\n", 0, match.start()),
+            "warning",
+            f"link to a {match.group(1).lower()}: URL is unsafe: shown as text",
+        )
+        for match in _UNSAFE_LINK.finditer(text)
+    ]

@@ -2,9 +2,9 @@
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +13,11 @@ import click
 from flashgen import __version__
 from flashgen.build import BuildOptions, BuildResult, Progress, build_deck
 from flashgen.config import SUBDECK_MODES, DeckConfig, load_deck_definition, with_overrides
-from flashgen.errors import ConfigError, Diagnostic, FlashgenError
+from flashgen.errors import Diagnostic, FlashgenError, StrictModeError
 
 DECKS_DIR = Path("decks")
+LOCKFILE_PATH = "(lockfile)"
+"""The path of diagnostics about the lockfile (plan.py); shown as the lockfile's path."""
 
 
 def main() -> None:
@@ -81,6 +83,9 @@ def build(
 ) -> None:
     """Build .apkg packages from deck definitions or notes folders.
 
+    Exit status: 0 built (maybe with warnings); 1 some files had errors and were skipped
+    (the package was written with the rest), or a deck failed as a whole; 2 usage error.
+
     \b
     Example:
       flashgen build                       # every decks/*.toml
@@ -88,19 +93,30 @@ def build(
       flashgen build ~/notes -o notes.apkg --deck Notes --media-root ~/blog
     """
     options = BuildOptions(dry_run=dry_run, strict=strict)
-    failed = False
+    skipped = failed = 0
     for config in _configs(targets, overrides):
-        with _progress(quiet) as progress:
-            result = _run(lambda c=config: build_deck(c, options, progress))
-        _print_diagnostics(result.diagnostics, quiet)
+        try:
+            with _progress(quiet) as progress:
+                result = build_deck(config, options, progress)
+        except StrictModeError as exc:
+            _print_diagnostics(exc.diagnostics, config, quiet=False)
+            failed += _report_failure(exc)
+            continue
+        except FlashgenError as exc:
+            failed += _report_failure(exc)
+            continue
+        _print_diagnostics(result.diagnostics, config, quiet)
         if not quiet:
             _print_summary(result, verbose)
-        failed = failed or bool(result.errors)
-    if failed:
+        skipped += len(_unique(result.errors))
+    if skipped:
+        written = "would be written" if dry_run else "was written"
         raise click.ClickException(
-            "some files could not be built (see errors above); "
-            "the packages were written with the rest"
+            f"{skipped} error(s) (see above): those files were skipped, "
+            f"the package {written} with the rest of the notes"
         )
+    if failed:
+        sys.exit(1)
 
 
 @cli.command()
@@ -108,23 +124,30 @@ def build(
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-    help="Diagnostics as text lines or one JSON document.",
+    help="Diagnostics as text lines or one JSON list.",
 )
 def check(
     targets: tuple[Path, ...], strict: bool, output_format: str, **overrides: Any
 ) -> None:
     """Report every problem a build would, as path:line: severity: message. Writes nothing.
 
+    Exit status: 0 no errors (warnings allowed unless --strict); 1 errors, or warnings with
+    --strict, or a deck that could not be checked at all; 2 usage error.
+
     \b
     Example:
       flashgen check decks/systems.toml --strict
       flashgen check ~/notes --format json
     """
-    results = [
-        _run(lambda c=config: build_deck(c, BuildOptions(dry_run=True)))
-        for config in _configs(targets, overrides)
-    ]
-    diagnostics = [d for result in results for d in result.diagnostics]
+    diagnostics: list[Diagnostic] = []
+    failed = 0
+    for config in _configs(targets, overrides):
+        try:
+            result = build_deck(config, BuildOptions(dry_run=True))
+        except FlashgenError as exc:
+            failed += _report_failure(exc)
+            continue
+        diagnostics += [_located(d, config) for d in _unique(result.diagnostics)]
     if output_format == "json":
         click.echo(json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=1))
     else:
@@ -132,7 +155,7 @@ def check(
             click.echo(str(diagnostic))
         errors = sum(1 for d in diagnostics if d.severity == "error")
         click.echo(f"{errors} error(s), {len(diagnostics) - errors} warning(s)", err=True)
-    if any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
+    if failed or any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
         sys.exit(1)
 
 
@@ -180,6 +203,11 @@ def _configs(targets: tuple[Path, ...], overrides: dict[str, Any]) -> list[DeckC
             )
     if output and len(targets) > 1:
         raise click.UsageError("-o/--output needs exactly one TARGET")
+    for target in targets:
+        if not target.is_dir() and target.suffix != ".toml":
+            raise click.UsageError(
+                f"{target} is neither a notes folder nor a deck definition (.toml)"
+            )
     configs = []
     for target in targets:
         if target.is_dir():
@@ -215,10 +243,14 @@ def _file_name(deck: str) -> str:
 def _run(call: Any) -> Any:
     try:
         return call()
-    except ConfigError as exc:
-        raise click.ClickException(str(exc)) from exc
     except FlashgenError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _report_failure(error: FlashgenError) -> int:
+    """A deck that failed as a whole: say why, and go on with the other decks."""
+    click.echo(f"Error: {error}", err=True)
+    return 1
 
 
 @contextmanager
@@ -235,17 +267,42 @@ def _progress(quiet: bool) -> Iterator[Progress | None]:
         yield advance
 
 
-def _print_diagnostics(diagnostics: tuple[Diagnostic, ...], quiet: bool) -> None:
-    for diagnostic in diagnostics:
+def _print_diagnostics(
+    diagnostics: Iterable[Diagnostic], config: DeckConfig, quiet: bool
+) -> None:
+    for diagnostic in _unique(diagnostics):
         if not quiet or diagnostic.severity == "error":
-            click.echo(str(diagnostic), err=True)
+            click.echo(str(_located(diagnostic, config)), err=True)
+
+
+def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """In file order, and the same problem found twice (a heading rendered as prompt and as
+    term) only once."""
+    return sorted(dict.fromkeys(diagnostics), key=lambda d: (d.path, d.line))
+
+
+def _located(diagnostic: Diagnostic, config: DeckConfig) -> Diagnostic:
+    """The diagnostic with a path the user can open from here: relative to the current
+    folder when inside it, else absolute."""
+    if diagnostic.path == LOCKFILE_PATH:
+        path = config.lockfile
+    else:
+        path = config.notes_dir / diagnostic.path
+    return replace(diagnostic, path=_shown_path(path))
+
+
+def _shown_path(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _print_summary(result: BuildResult, verbose: bool) -> None:
     report = result.plan.report
     cards = sum(len(n.card_templates) for n in result.plan.notes if n.status != "removed")
     action = "would write" if not result.written else "wrote"
-    target = result.config.output
+    target = _shown_path(result.config.output)
     click.echo(
         f"{result.config.name}: {report.summary()} — {action} {target} "
         f"({cards} cards from {result.files} files)"

@@ -10,6 +10,7 @@ from pathlib import Path
 from flashgen.errors import Diagnostic
 
 NOTE_SUFFIXES = (".md", ".markdown")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def discover(
     exclude: Iterable[str],
     media_root: Path | None,
 ) -> Vault:
-    """Walk ``notes_dir`` once: hidden folders skipped, symlinked folders followed once."""
+    """Walk ``notes_dir`` once: hidden entries skipped, symlinked folders followed once."""
     root = notes_dir.resolve()
     include_patterns = [glob_to_regex(pattern) for pattern in include]
     exclude_patterns = [glob_to_regex(pattern) for pattern in exclude]
@@ -67,33 +68,72 @@ def discover(
 
 
 def _walk(root: Path, diagnostics: list[Diagnostic]) -> Iterable[str]:
-    seen_dirs: set[tuple[int, int]] = set()
+    """Every file's relpath under ``root``; hidden entries skipped; an explicit stack, no
+    recursion (a deep tree cannot exhaust the stack).
 
-    def onerror(error: OSError) -> None:
-        where = Path(error.filename).relative_to(root).as_posix() if error.filename else "."
-        diagnostics.append(Diagnostic(where, 0, "error", f"cannot read folder: {error.strerror}"))
-
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True, onerror=onerror):
+    Real folders are walked before symlinked ones, and each folder is walked once: a symlink
+    loop, or a second link to a folder already walked, is skipped with a warning (and the
+    files keep their real paths).
+    """
+    seen: set[tuple[int, int]] = set()
+    folders: list[str] = [""]
+    linked: list[str] = []
+    while folders or linked:
+        base = folders.pop() if folders else linked.pop()
+        where = base or "."
         try:
-            stat = os.stat(dirpath)
-        except OSError:
-            dirnames[:] = []
+            status = os.stat(root / base)
+            with os.scandir(root / base) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name, reverse=True)
+        except OSError as exc:
+            message = f"cannot read folder: {exc.strerror}"
+            diagnostics.append(Diagnostic(where, 0, "error", message))
             continue
-        identity = (stat.st_dev, stat.st_ino)
-        if identity in seen_dirs:
-            rel = Path(dirpath).relative_to(root).as_posix()
+        identity = (status.st_dev, status.st_ino)
+        if identity in seen:
             diagnostics.append(
-                Diagnostic(rel, 0, "warning", "folder seen before (symlink loop?): skipped")
+                Diagnostic(where, 0, "warning", "folder already walked (symlink loop?): skipped")
             )
-            dirnames[:] = []
             continue
-        seen_dirs.add(identity)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        base = Path(dirpath).relative_to(root).as_posix()
-        prefix = "" if base == "." else base + "/"
-        for filename in filenames:
-            if not filename.startswith("."):
-                yield prefix + filename
+        seen.add(identity)
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            relpath = f"{base}/{entry.name}" if base else entry.name
+            if not _is_utf8(entry.name):
+                shown = os.fsencode(relpath).decode("utf-8", "replace")
+                diagnostics.append(
+                    Diagnostic(shown, 0, "error", "name is not valid UTF-8: skipped, rename it")
+                )
+                continue
+            if _CONTROL.search(entry.name):
+                shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", relpath)
+                diagnostics.append(
+                    Diagnostic(shown, 0, "error", "name holds control characters: skipped")
+                )
+                continue
+            if not _is_folder(entry):
+                yield relpath
+            elif entry.is_symlink():
+                linked.append(relpath)
+            else:
+                folders.append(relpath)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_utf8(name: str) -> bool:
+    """On Linux a name is bytes; Python shows undecodable ones with lone surrogates."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def enclosing_work_tree(folder: Path) -> Path | None:

@@ -32,7 +32,12 @@ class WriteError(FlashgenError):
 
 
 class StrictModeError(FlashgenError):
-    """``--strict`` is on and the build reported warnings."""
+    """``--strict`` is on and the build reported warnings: nothing was written."""
+
+    def __init__(self, message: str, diagnostics: tuple["Diagnostic", ...] = ()) -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics
+        """What the build reported, so that the caller can still show it."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import hashlib
 import os
 import posixpath
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -19,8 +20,10 @@ IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "bmp",
 AUDIO_EXTENSIONS = frozenset({"mp3", "ogg", "oga", "wav", "m4a", "flac", "opus"})
 VIDEO_EXTENSIONS = frozenset({"mp4", "webm", "ogv", "mov", "mkv"})
 MEDIA_EXTENSIONS = IMAGE_EXTENSIONS | AUDIO_EXTENSIONS | VIDEO_EXTENSIONS
-_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.I)
-_SNIFF_BYTES = 64
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):|^//", re.I)
+_WEB_SCHEMES = frozenset({"http", "https", "ftp", "data"})
+_SNIFF_BYTES = 1024
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,7 @@ class MediaFile:
 class Resolution:
     media: MediaFile | None
     problem: str | None
-    """Why a local reference was not bundled; None for bundled files and remote URLs."""
+    """Why a reference was not bundled; None for bundled files and web URLs."""
 
 
 class MediaStore:
@@ -42,7 +45,7 @@ class MediaStore:
 
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
-        self._names: dict[Path, MediaFile | str] = {}
+        self._checked: dict[Path, MediaFile | str] = {}
 
     def resolve(self, src: str, note_relpath: str, by_name: bool = False) -> Resolution:
         """Resolve ``src`` as written in the note ``note_relpath``.
@@ -51,18 +54,25 @@ class MediaStore:
         the vault (shortest path first) when the path does not exist.
         """
         target = unquote(src.split("#", 1)[0].split("?", 1)[0]).strip()
-        if not target or _REMOTE.match(target):
+        if not target:
             return Resolution(None, None)
+        if scheme := _SCHEME.match(target):
+            name = (scheme.group(1) or "").lower()
+            if not name or name in _WEB_SCHEMES:
+                return Resolution(None, None)
+            if len(name) == 1:
+                return Resolution(None, f"media path is a Windows path, not bundled: {src}")
+            return Resolution(None, f"{name}: URL refused, not bundled: {src}")
         candidate = self._locate(target, note_relpath, by_name)
         if candidate is None:
             return Resolution(None, f"media not found: {src}")
-        cached = self._names.get(candidate)
-        if cached is None:
-            cached = self._check(candidate, src)
-            self._names[candidate] = cached
-        if isinstance(cached, str):
-            return Resolution(None, cached)
-        return Resolution(cached, None)
+        checked = self._checked.get(candidate)
+        if checked is None:
+            checked = self._check(candidate)
+            self._checked[candidate] = checked
+        if isinstance(checked, str):
+            return Resolution(None, f"{checked}: {src}")
+        return Resolution(checked, None)
 
     def _locate(self, target: str, note_relpath: str, by_name: bool) -> Path | None:
         note_dir = posixpath.dirname(note_relpath)
@@ -70,11 +80,11 @@ class MediaStore:
             path = self.vault.media_root / target.lstrip("/")
         else:
             path = self.vault.root / note_dir / target
-        if path.exists() or path.is_symlink():
+        if _exists(path):
             return path
         if by_name:
             vault_path = self.vault.root / target
-            if vault_path.exists():
+            if _exists(vault_path):
                 return vault_path
             matches = self.vault.files_by_name.get(target.rsplit("/", 1)[-1].lower(), ())
             for relpath in matches:
@@ -82,29 +92,64 @@ class MediaStore:
                     return self.vault.root / relpath
         return None
 
-    def _check(self, path: Path, src: str) -> MediaFile | str:
+    def _check(self, path: Path) -> MediaFile | str:
+        """The bundled file, or why it is refused (never anything read from a refused file)."""
         try:
             real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            return f"media not found (broken link?): {src}"
+        except (OSError, RuntimeError, ValueError):
+            return "media not found (broken link?)"
         if not real.is_relative_to(self.vault.media_root):
-            return f"media outside the media root refused: {src}"
+            return "media outside the media root refused"
         extension = real.suffix.lower().lstrip(".")
-        if extension not in MEDIA_EXTENSIONS or not real.is_file():
-            return f"not a media file, refused: {src}"
+        if extension not in MEDIA_EXTENSIONS:
+            return "not a media file, refused"
         try:
-            with open(real, "rb") as handle:
-                content = handle.read()
+            digest = _sniff_and_hash(real, extension)
+        except _Refused as refused:
+            return str(refused)
         except OSError as exc:
-            return f"cannot read media {src}: {exc.strerror}"
-        if not looks_like(extension, content[:_SNIFF_BYTES]):
-            return f"content is not {extension.upper()} media, refused: {src}"
-        digest = hashlib.sha256(content).hexdigest()[:20]
+            return f"cannot read media ({exc.strerror})"
         return MediaFile(name=f"flashgen-{digest}.{extension}", path=real)
 
 
+class _Refused(Exception):
+    """Why a media file's content is refused."""
+
+
+def _exists(path: Path) -> bool:
+    """Like ``path.exists()`` (a dangling symlink counts), but never raises: a 300-character
+    name, a NUL byte or a path through a file is simply not there."""
+    try:
+        os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _sniff_and_hash(path: Path, extension: str) -> str:
+    """The content hash of a regular file whose first bytes look like ``extension``.
+
+    Opened non-blocking and checked with ``fstat``: a named pipe called ``a.png`` never hangs
+    the build. Read in chunks: a large video is never held in memory whole.
+    """
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise _Refused("not a regular file, refused")
+        with os.fdopen(handle, "rb", closefd=False) as reader:
+            head = reader.read(_SNIFF_BYTES)
+            if not looks_like(extension, head):
+                raise _Refused(f"content is not {extension.upper()} media, refused")
+            digest = hashlib.sha256(head)
+            while chunk := reader.read(_CHUNK):
+                digest.update(chunk)
+    finally:
+        os.close(handle)
+    return digest.hexdigest()[:20]
+
+
 def looks_like(extension: str, head: bytes) -> bool:
-    """Sniff the first bytes: a renamed text file or key is not an image."""
+    """Sniff the first bytes (up to 1 KiB): a renamed text file or key is not an image."""
     if extension == "png":
         return head.startswith(b"\x89PNG\r\n\x1a\n")
     if extension in ("jpg", "jpeg"):
@@ -119,7 +164,7 @@ def looks_like(extension: str, head: bytes) -> bool:
         return head.startswith(b"\x00\x00\x01\x00")
     if extension == "svg":
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        return text.startswith((b"<svg", b"<?xml", b"<!--", b"<!doctype svg"))
+        return text.startswith(b"<") and b"<svg" in text
     if extension in ("avif", "mp4", "m4a", "mov"):
         return head[4:8] == b"ftyp"
     if extension in ("ogg", "oga", "ogv", "opus"):

@@ -1,7 +1,15 @@
-"""Stage 2: read one note file: decode it, take its frontmatter, remember where the body starts."""
+"""Stage 2: read one note file: decode it, take its frontmatter, remember where the body starts.
 
+Whatever the file holds, reading it never raises: a file that cannot be a note (not a regular
+file, too large, binary, broken frontmatter) is skipped with an error diagnostic; a file that
+can be read despite a flaw (bad UTF-8 bytes, NUL bytes, UTF-16) is read with a warning.
+"""
+
+import codecs
 import datetime
+import os
 import re
+import stat
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +21,26 @@ from flashgen.errors import Diagnostic
 _FRONTMATTER = re.compile(r"---[ \t]*\n(?:(.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[-_ ]")
 _BINARY_SAMPLE = 8192
+MAX_NOTE_BYTES = 64 * 1024 * 1024
+"""Larger files are skipped: a note is never that big, a log or a dump named ``.md`` may be."""
+MAX_FRONTMATTER_DEPTH = 50
+"""PyYAML builds nested values recursively: deeper frontmatter would exhaust the stack."""
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_REPLACED = {"\0": "NUL bytes", "\x1f": "U+001F characters (Anki's field separator)"}
+"""Characters that cannot go into an Anki note: U+001F would split a field in two."""
+_YAML_KINDS = {"str": "string", "int": "number", "float": "number", "bool": "boolean"}
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+)
 
 
 @dataclass(frozen=True)
@@ -40,26 +68,27 @@ class ReadResult:
 
 def read_document(source: SourceFile) -> ReadResult:
     where = source.relpath
-    try:
-        with open(source.path, "rb") as handle:
-            raw = handle.read()
-    except OSError as exc:
-        return _skipped(Diagnostic(where, 0, "error", f"cannot read file: {exc.strerror}"))
-    if _looks_binary(raw):
-        return _skipped(Diagnostic(where, 0, "error", "not a text file: skipped"))
+    raw = _read_bytes(source)
+    if isinstance(raw, str):
+        return _skipped(Diagnostic(where, 0, "error", f"{raw}: skipped"))
     diagnostics: list[Diagnostic] = []
-    text = _decode(raw, where, diagnostics)
-    if "\0" in text:
-        line = text.count("\n", 0, text.index("\0")) + 1
-        diagnostics.append(Diagnostic(where, line, "warning", "NUL bytes replaced by U+FFFD"))
-        text = text.replace("\0", "\ufffd")
+    text = _decode_unicode(raw, where, diagnostics)
+    if text is None:
+        if _looks_binary(raw):
+            return _skipped(Diagnostic(where, 0, "error", "not a text file: skipped"))
+        text = _decode(raw, where, diagnostics)
+    for character, what in _REPLACED.items():
+        if character in text:
+            line = text.count("\n", 0, text.index(character)) + 1
+            diagnostics.append(Diagnostic(where, line, "warning", f"{what} replaced by U+FFFD"))
+            text = text.replace(character, "\ufffd")
 
     meta: dict[str, Any] = {}
     body, body_line = text, 1
     match = _FRONTMATTER.match(text)
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1) or "")
+            loaded = _load_yaml(match.group(1) or "")
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -71,7 +100,7 @@ def read_document(source: SourceFile) -> ReadResult:
         if isinstance(loaded, dict):
             meta = loaded
         elif loaded is not None:
-            kind = type(loaded).__name__
+            kind = _YAML_KINDS.get(type(loaded).__name__, type(loaded).__name__)
             diagnostics.append(
                 Diagnostic(where, 1, "warning", f"frontmatter is a {kind}, not a mapping: ignored")
             )
@@ -97,10 +126,10 @@ def read_document(source: SourceFile) -> ReadResult:
         source=source,
         body=body,
         body_line=body_line,
-        title=str(title).strip(),
+        title=_printable(str(title).strip()),
         categories=categories,
         tags=tuple(dict.fromkeys(categories + tags)),
-        deck=deck.strip() if isinstance(deck, str) else None,
+        deck=_printable(deck.strip()) if isinstance(deck, str) else None,
     )
     return ReadResult(document, tuple(diagnostics))
 
@@ -109,13 +138,88 @@ def _skipped(*diagnostics: Diagnostic) -> ReadResult:
     return ReadResult(None, diagnostics)
 
 
+def _read_bytes(source: SourceFile) -> bytes | str:
+    """The file's bytes, or why it cannot be a note.
+
+    Opened read-only and non-blocking, and checked to be a regular file before reading: a
+    named pipe or a device (``/dev/zero``) named ``x.md`` would otherwise hang the build.
+    """
+    try:
+        problem = _not_a_note(os.stat(source.path))
+        if problem:
+            return problem
+        handle = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror}"
+    try:
+        problem = _not_a_note(os.fstat(handle))  # it may have been replaced since os.stat
+        if problem:
+            return problem
+        with os.fdopen(handle, "rb", closefd=False) as reader:
+            raw = reader.read(MAX_NOTE_BYTES + 1)
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror}"
+    finally:
+        os.close(handle)
+    if len(raw) > MAX_NOTE_BYTES:
+        return f"file is larger than {MAX_NOTE_BYTES // 2**20} MiB"
+    return raw
+
+
+def _not_a_note(status: os.stat_result) -> str | None:
+    kind = next((name for test, name in _FILE_KINDS if test(status.st_mode)), None)
+    if kind is not None:
+        return f"not a regular file but {kind}"
+    if status.st_size > MAX_NOTE_BYTES:
+        return f"file is larger than {MAX_NOTE_BYTES // 2**20} MiB"
+    return None
+
+
 def _looks_binary(raw: bytes) -> bool:
-    """A file whose first 8 KiB is mostly control bytes is not a note, whatever its name."""
+    """Is this not a note, whatever its name? Judged on the first 8 KiB.
+
+    Binary data (images, archives, executables) is invalid UTF-8 and holds control bytes; a
+    note in a legacy encoding is invalid UTF-8 with almost none; a note with stray NUL bytes
+    is valid UTF-8. So: invalid UTF-8 with more than 2 % control bytes, or valid UTF-8 with
+    more than 30 % (zeroed blocks, UTF-16 without a byte-order mark).
+    """
     sample = raw[:_BINARY_SAMPLE]
     if not sample:
         return False
     controls = sum(1 for byte in sample if byte < 9 or 13 < byte < 32)
-    return controls > len(sample) * 0.10
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return controls > len(sample) * 0.02
+    return controls > len(sample) * 0.30
+
+
+def _decode_unicode(raw: bytes, where: str, diagnostics: list[Diagnostic]) -> str | None:
+    """A UTF-16 or UTF-32 file with a byte-order mark (Windows Notepad's "Unicode")."""
+    encoding = next((name for bom, name in _UNICODE_BOMS if raw.startswith(bom)), None)
+    if encoding is None:
+        return None
+    text = raw.decode(encoding, errors="replace")
+    diagnostics.append(
+        Diagnostic(where, 0, "warning", f"{encoding.upper()} file read: save it as UTF-8")
+    )
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _load_yaml(text: str) -> object:
+    """``yaml.safe_load``, after checking the nesting depth with the (iterative) parser."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_FRONTMATTER_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    problem=f"nested more than {MAX_FRONTMATTER_DEPTH} levels deep",
+                    problem_mark=mark if isinstance(mark := event.start_mark, yaml.Mark) else None,
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return yaml.safe_load(text)
 
 
 def _decode(raw: bytes, where: str, diagnostics: list[Diagnostic]) -> str:
@@ -147,7 +251,14 @@ def _tag_list(value: object) -> tuple[str, ...]:
 
 def anki_tag(value: object) -> str:
     """Anki tags cannot hold spaces; ``::`` is kept (it makes a tag hierarchy), CJK is kept."""
-    return re.sub(r"\s+", "_", str(value).strip())
+    return re.sub(r"\s+", "_", _printable(str(value).strip()))
+
+
+def _printable(value: str) -> str:
+    """Frontmatter values may hold any character YAML can escape: not the ones in _REPLACED."""
+    for character in _REPLACED:
+        value = value.replace(character, "\ufffd")
+    return value
 
 
 def _title_from_filename(relpath: str) -> str:

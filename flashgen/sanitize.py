@@ -15,6 +15,9 @@ VOID_ELEMENTS = frozenset(
     {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
 _UNSAFE_URL = re.compile(r"^(?:javascript|vbscript|data:text/html|data:application)", re.I)
+_UNSAFE_URL_IN_LIST = re.compile(
+    r"(?:^|[;,])(?:javascript|vbscript|data:text/html|data:application)", re.I
+)
 _URL_NOISE = re.compile(r"[\x00-\x20]+")
 _UNSAFE_STYLE = re.compile(r"expression\s*\(|javascript:|behavior\s*:", re.I)
 
@@ -46,7 +49,7 @@ def clean_html(html: str, rewrite_media: MediaRewriter | None, allow_unsafe: boo
 
 class _Cleaner(HTMLParser):
     def __init__(self, rewrite_media: MediaRewriter | None, allow_unsafe: bool) -> None:
-        super().__init__(convert_charrefs=False)
+        super().__init__(convert_charrefs=True)
         self.rewrite_media = rewrite_media
         self.allow_unsafe = allow_unsafe
         self.out: list[str] = []
@@ -83,7 +86,10 @@ class _Cleaner(HTMLParser):
         if name.startswith("on"):
             return f"{name}="
         if name in URL_ATTRIBUTES and is_unsafe_url(value):
-            return f"{value.split(':', 1)[0].strip().lower()}: URL"
+            return f"{_URL_NOISE.sub('', value).split(':', 1)[0].lower()}: URL"
+        if _UNSAFE_URL_IN_LIST.search(_URL_NOISE.sub("", value)):
+            # SVG <animate values="javascript:…"> or <set to=…> can turn any href into one.
+            return f"{name}= holding a script URL"
         if name == "srcdoc":
             return "srcdoc="
         if name == "style" and _UNSAFE_STYLE.search(value):
@@ -100,16 +106,13 @@ class _Cleaner(HTMLParser):
         self.out.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
-        if not self.dropping:
-            self.out.append(data.replace("<", "&lt;").replace(">", "&gt;"))
-
-    def handle_entityref(self, name: str) -> None:
-        if not self.dropping:
-            self.out.append(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        if not self.dropping:
-            self.out.append(f"&#{name};")
+        """Text arrives with its character references decoded and leaves escaped again, so
+        that ``&ipt`` stays text and cleaning twice changes nothing; the content of
+        ``<style>`` (raw text in HTML) leaves as it came."""
+        if self.dropping:
+            return
+        raw_text = self.cdata_elem is not None
+        self.out.append(data if raw_text else escape(data, quote=False))
 
     def handle_comment(self, data: str) -> None:
         pass

@@ -119,7 +119,8 @@ def _note_row(note_id: int, note: PlannedNote) -> tuple[object, ...]:
     checksum = int(hashlib.sha1(sort_text.encode()).hexdigest()[:8], 16)
     tags = f" {' '.join(note.tags)} " if note.tags else ""
     return (
-        note_id, note.guid, MODEL_ID, note.mod, -1, tags, "\x1f".join(note.fields),
+        note_id, note.guid, MODEL_ID, note.mod, -1, tags,
+        "\x1f".join(field.replace("\x1f", "\ufffd") for field in note.fields),  # the separator
         sort_text, checksum, 0, "",
     )
 
