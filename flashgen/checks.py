@@ -1,16 +1,20 @@
 """Checks over the parsed and rendered files: references, duplicates, odd headings, and
 Markdown that silently swallows the rest of a file (an unclosed fence or comment)."""
 
+from __future__ import annotations
+
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from flashgen.errors import Diagnostic
-from flashgen.fill import NoteContent
-from flashgen.render import RenderedFile
-from flashgen.split import ParsedDocument
+
+if TYPE_CHECKING:  # a rebuild from the cache never needs the parser
+    from markdown_it.token import Token
+
+    from flashgen.fill import NoteContent
+    from flashgen.split import ParsedDocument
 
 LONGEST_PROMPT = 300
 _COMMENT = "HTML comment <!--"
@@ -24,18 +28,18 @@ _UNSAFE_LINK = re.compile(
 _RAW_HTML_OPENER = re.compile(r"\s*<(script|pre|style|textarea)(?=[\s>/]|$)", re.I)
 
 
-def dangling_references(files: Iterable[RenderedFile]) -> list[Diagnostic]:
-    """``Term^`` must name a heading somewhere in the deck."""
-    files = list(files)
-    titles = frozenset().union(*(file.titles for file in files))
+def dangling_references(
+    titles: Iterable[frozenset[str]], xrefs: Iterable[tuple[str, str, int]]
+) -> list[Diagnostic]:
+    """``Term^`` must name a heading somewhere in the deck.
+
+    ``titles``: each file's heading names, case-folded; ``xrefs``: (file, term, line).
+    """
+    known = frozenset().union(*titles)
     return [
-        Diagnostic(
-            section.section.relpath, line, "warning", f"cross-reference {term}^ points nowhere"
-        )
-        for file in files
-        for section in file.sections
-        for term, line in section.xrefs
-        if term.casefold() not in titles
+        Diagnostic(relpath, line, "warning", f"cross-reference {term}^ points nowhere")
+        for relpath, term, line in xrefs
+        if term.casefold() not in known
     ]
 
 

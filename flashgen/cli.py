@@ -77,9 +77,15 @@ def deck_options(function: Any) -> Any:
 @click.option("--strict", is_flag=True, help="Fail (and write nothing) on any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option("-v", "--verbose", is_flag=True, help="List the notes in each change group.")
+@click.option(
+    "--no-cache", is_flag=True, help="Build every file again (ignore the incremental cache)."
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per CPU)."
+)
 def build(
     targets: tuple[Path, ...], dry_run: bool, strict: bool, quiet: bool, verbose: bool,
-    **overrides: Any,
+    no_cache: bool, jobs: int | None, **overrides: Any,
 ) -> None:
     """Build .apkg packages from deck definitions or notes folders.
 
@@ -92,7 +98,7 @@ def build(
       flashgen build decks/systems.toml
       flashgen build ~/notes -o notes.apkg --deck Notes --media-root ~/blog
     """
-    options = BuildOptions(dry_run=dry_run, strict=strict)
+    options = BuildOptions(dry_run=dry_run, strict=strict, cache=not no_cache, jobs=jobs)
     skipped = failed = 0
     for config in _configs(targets, overrides):
         try:
@@ -301,10 +307,15 @@ def _shown_path(path: Path) -> str:
 def _print_summary(result: BuildResult, verbose: bool) -> None:
     report = result.plan.report
     cards = sum(len(n.card_templates) for n in result.plan.notes if n.status != "removed")
-    action = "would write" if not result.written else "wrote"
     target = _shown_path(result.config.output)
+    if not result.written:
+        action = f"would write {target}"
+    elif result.up_to_date:
+        action = f"{target} is up to date"
+    else:
+        action = f"wrote {target}"
     click.echo(
-        f"{result.config.name}: {report.summary()} — {action} {target} "
+        f"{result.config.name}: {report.summary()} — {action} "
         f"({cards} cards from {result.files} files)"
     )
     if verbose:

@@ -1,17 +1,22 @@
 """Stage 5: fill each rendered section into the content of one Anki note (all but its GUID)."""
 
+from __future__ import annotations
+
 import hashlib
 import json
 from dataclasses import dataclass
 from html import escape
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from flashgen.config import DeckConfig
 from flashgen.identity import normalized_body, section_key, sketch, text_hash
 from flashgen.media import MediaFile
 from flashgen.notetype import CJK_TO_LATIN, FIELDS, LATIN_TO_CJK, RECALL
 from flashgen.read import Document, anki_tag
-from flashgen.render import RenderedFile, RenderedSection
+
+if TYPE_CHECKING:  # unpickling cached notes must not import the renderer
+    from flashgen.render import RenderedFile, RenderedSection
 
 TERMS_ON = "y"
 

@@ -8,7 +8,7 @@ same notes write the same bytes.
 """
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -93,10 +93,13 @@ def _entry(item: dict[str, Any]) -> LockEntry:
     )
 
 
+_ENTRY_FIELDS = tuple(field.name for field in fields(LockEntry))
+
+
 def lock_to_json(lock: Lock) -> str:
     notes = []
     for entry in sorted(lock.entries, key=lambda e: e.key):
-        item = asdict(entry)
+        item = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
         if entry.removed is None:
             del item["removed"]
         notes.append(item)

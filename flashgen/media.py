@@ -74,6 +74,21 @@ class MediaStore:
             return Resolution(None, f"{checked}: {src}")
         return Resolution(checked, None)
 
+    def probe(self, src: str, note_relpath: str, by_name: bool = False) -> str:
+        """What ``resolve`` would find, without reading any file: the located path and its
+        size, modification time and inode. Equal probes mean an equal resolution."""
+        target = unquote(src.split("#", 1)[0].split("?", 1)[0]).strip()
+        if not target or _SCHEME.match(target):
+            return ""
+        candidate = self._locate(target, note_relpath, by_name)
+        if candidate is None:
+            return "missing"
+        try:
+            status = os.stat(candidate)
+        except (OSError, ValueError):
+            return f"{candidate}|broken"
+        return f"{candidate}|{status.st_size}|{status.st_mtime_ns}|{status.st_ino}"
+
     def _locate(self, target: str, note_relpath: str, by_name: bool) -> Path | None:
         note_dir = posixpath.dirname(note_relpath)
         if target.startswith("/"):

@@ -11,13 +11,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
+from functools import cached_property
 from html import escape
 from typing import Literal
 
 from flashgen.errors import Diagnostic
 from flashgen.fill import NoteContent
 from flashgen.identity import guid_for, similarity
-from flashgen.lockfile import Lock, LockEntry
+from flashgen.lockfile import Lock, LockEntry, lock_to_json
 from flashgen.media import MediaFile
 from flashgen.notetype import RECALL
 
@@ -79,6 +80,11 @@ class DeckPlan:
     lock: Lock
     report: ChangeReport
     diagnostics: tuple[Diagnostic, ...]
+
+    @cached_property
+    def lock_text(self) -> str:
+        """The lockfile this plan writes (computed once: it is also compared and hashed)."""
+        return lock_to_json(self.lock)
 
 
 @dataclass(frozen=True)

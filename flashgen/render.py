@@ -47,6 +47,9 @@ class RenderedFile:
     titles: frozenset[str]
     """Every heading name in the file, case-folded: what a ``Term^`` may point at."""
     diagnostics: tuple[Diagnostic, ...]
+    media_refs: tuple[tuple[str, bool], ...] = ()
+    """Every media reference resolved (``src``, by file name?): what the output depends on
+    outside the note itself."""
 
 
 class _SectionHooks:
@@ -62,6 +65,7 @@ class _SectionHooks:
         self.bundled: dict[str, MediaFile] = {}
         self.xrefs: list[tuple[str, int]] = []
         self.tags: list[str] = []
+        self.refs: list[tuple[str, bool]] = []
 
     def _warn(self, line: int, message: str) -> None:
         where = self.document.source.relpath
@@ -70,6 +74,7 @@ class _SectionHooks:
         )
 
     def media(self, src: str, line: int, by_name: bool = False) -> str:
+        self.refs.append((src, by_name))
         resolution = self.store.resolve(src, self.document.source.relpath, by_name)
         if resolution.problem:
             self._warn(line, resolution.problem)
@@ -105,8 +110,10 @@ def render_document(
     rendered: list[RenderedSection] = []
     titles: set[str] = set()
     ancestors: list[tuple[int, str, str]] = []
+    all_hooks: list[_SectionHooks] = []
     for section in parsed.sections:
         hooks = _SectionHooks(store, document, allow_unsafe_html)
+        all_hooks.append(hooks)
         env: dict[str, Any] = {**parsed.env, "flashgen": hooks}
         heading = tokens[section.heading_token]
         prompt_html = md.renderer.render(heading.children or [], md.options, env)
@@ -154,6 +161,7 @@ def render_document(
         sections=tuple(rendered),
         titles=frozenset(titles),
         diagnostics=tuple(diagnostics),
+        media_refs=tuple(dict.fromkeys(ref for hooks in all_hooks for ref in hooks.refs)),
     )
 
 

@@ -19,13 +19,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
 from pathlib import Path
-
-import genanki
-from genanki.apkg_col import APKG_COL
-from genanki.apkg_schema import APKG_SCHEMA
+from typing import Any
 
 from flashgen.errors import BuildLockedError, WriteError
-from flashgen.lockfile import lock_to_json
 from flashgen.notetype import FIELDS, MODEL_ID, MODEL_NAME, SORT_FIELD_INDEX
 from flashgen.plan import DeckPlan, PlannedNote
 from flashgen.templates import CardTemplates
@@ -40,12 +36,16 @@ def write_deck(plan: DeckPlan, templates: CardTemplates, output: Path, lockfile:
         database = Path(scratch) / "collection.anki2"
         _write_collection(database, plan, templates)
         _replace_atomically(output, lambda path: _zip_package(path, database, plan))
-    _replace_atomically(lockfile, lambda path: path.write_text(lock_to_json(plan.lock), "utf-8"))
+    _replace_atomically(lockfile, lambda path: path.write_text(plan.lock_text, "utf-8"))
 
 
 @contextmanager
 def build_lock(output: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``output`` for the whole build; a second build fails fast."""
+    """Hold an exclusive lock on ``output`` for the whole build; a second build fails fast.
+
+    Worker processes forked by the build share the lock, and die with the build (see
+    ``files._die_with``), so a killed build does not leave it behind.
+    """
     output.parent.mkdir(parents=True, exist_ok=True)
     path = output.with_name(f".{output.name}.build-lock")
     with open(path, "a+b") as handle:
@@ -61,7 +61,11 @@ def build_lock(output: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def notetype_model(templates: CardTemplates) -> genanki.Model:
+def notetype_model(templates: CardTemplates) -> Any:
+    """genanki's Model of the notetype (imported here: a rebuild that writes nothing never
+    loads genanki)."""
+    import genanki
+
     return genanki.Model(
         MODEL_ID,
         MODEL_NAME,
@@ -82,6 +86,10 @@ def deck_id(name: str) -> int:
 
 
 def _write_collection(database: Path, plan: DeckPlan, templates: CardTemplates) -> None:
+    import genanki
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
     model = notetype_model(templates)
     template_ords = {template.name: ord_ for ord_, template in enumerate(templates.templates)}
     ids = count(plan.notetype_mod * 1000)
