@@ -49,8 +49,9 @@ class VaultStats:
 # PNG writing (standard library only)
 
 
-def png_bytes(width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int]]) -> bytes:
-    """Encode an 8-bit RGB PNG whose colour at (x, y) is ``pixel(x, y)``."""
+def png_bytes(width: int, height: int, pixel: Callable[[int, int], tuple[int, ...]]) -> bytes:
+    """Encode an 8-bit PNG whose colour at (x, y) is ``pixel(x, y)``: RGB, or RGBA when the
+    pixels have four values."""
 
     def chunk(tag: bytes, data: bytes) -> bytes:
         crc = zlib.crc32(tag + data) & 0xFFFFFFFF
@@ -61,7 +62,8 @@ def png_bytes(width: int, height: int, pixel: Callable[[int, int], tuple[int, in
         rows.append(0)  # filter type: none
         for x in range(width):
             rows.extend(pixel(x, y))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    colour_type = 6 if len(pixel(0, 0)) == 4 else 2
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)

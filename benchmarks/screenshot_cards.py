@@ -28,7 +28,7 @@ MathJax is not loaded (Anki bundles it; offline it is not available): math shows
 Usage::
 
     apt-get install chromium fonts-noto-cjk     # once per machine; not a project dependency
-    .venv/bin/python benchmarks/screenshot_cards.py [--out /tmp/flashgen-shots]
+    .venv/bin/python -m benchmarks.screenshot_cards [--out /tmp/flashgen-shots]
         [--widths 360,800] [--client desktop|ankidroid] [--cards LABEL,…] [--no-screenshots]
 
 Exit status 1 when a check found a problem, so it can guard a CSS change.
@@ -41,17 +41,17 @@ import html
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
 import tomllib
-import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from benchmarks.make_vault import png_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_DECK = REPO / "decks" / "example.toml"
@@ -203,29 +203,6 @@ This section is deleted before the second build, so the deck keeps a removed not
 """
 
 
-def png_rgba(
-    width: int, height: int, pixel: Callable[[int, int], tuple[int, int, int, int]]
-) -> bytes:
-    """An 8-bit RGBA PNG whose colour at (x, y) is ``pixel(x, y)``."""
-
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(tag + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
-
-    rows = bytearray()
-    for y in range(height):
-        rows.append(0)
-        for x in range(width):
-            rows.extend(pixel(x, y))
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(bytes(rows), 9))
-        + chunk(b"IEND", b"")
-    )
-
-
 def _wide_pixel(x: int, y: int) -> tuple[int, int, int, int]:
     """A 1600 × 300 opaque gradient with a dark frame: shows whether it is scaled or cut."""
     if x < 6 or y < 6 or x >= 1594 or y >= 294:
@@ -251,8 +228,8 @@ def write_stress_vault(root: Path, *, with_removed: bool) -> Path:
     text = STRESS_NOTE if with_removed else STRESS_NOTE.split("## Gone /", 1)[0]
     (notes / "stress.md").write_text(text, encoding="utf-8")
     if not (notes / "wide.png").exists():
-        (notes / "wide.png").write_bytes(png_rgba(1600, 300, _wide_pixel))
-        (notes / "diagram.png").write_bytes(png_rgba(400, 200, _diagram_pixel))
+        (notes / "wide.png").write_bytes(png_bytes(1600, 300, _wide_pixel))
+        (notes / "diagram.png").write_bytes(png_bytes(400, 200, _diagram_pixel))
     return notes
 
 

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 from flashgen.config import DeckConfig
 from flashgen.identity import normalized_body, section_key, sketch, text_hash
 from flashgen.media import MediaFile
-from flashgen.notetype import CJK_TO_LATIN, FIELDS, LATIN_TO_CJK, RECALL
+from flashgen.notetype import (
+    CJK_TO_LATIN,
+    FIELDS,
+    LATIN_TO_CJK,
+    RECALL,
+    SORT_FIELD_INDEX,
+    sort_field,
+)
 from flashgen.read import Document, anki_tag
 
 if TYPE_CHECKING:  # unpickling cached notes must not import the renderer
@@ -39,6 +46,8 @@ class NoteContent:
     card_templates: tuple[str, ...]
     content_hash: str
     """Changes exactly when the note Anki would store changes (fields, tags, deck)."""
+    sort_field: tuple[str, int]
+    """The sort text and checksum Anki keeps (see ``notetype.sort_field``)."""
 
     @property
     def location(self) -> str:
@@ -80,6 +89,7 @@ def fill_notes(rendered: RenderedFile, config: DeckConfig) -> tuple[NoteContent,
                 body_sketch=sketch(body),
                 card_templates=(RECALL, CJK_TO_LATIN, LATIN_TO_CJK) if terms else (RECALL,),
                 content_hash=_content_hash(fields, tags, deck),
+                sort_field=sort_field(fields[SORT_FIELD_INDEX]),
             )
         )
     return tuple(notes)

@@ -113,7 +113,6 @@ def lock_to_json(lock: Lock) -> str:
         f" {json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)},"
         for key, value in header.items()
     ]
-    entries = ",\n".join(
-        "  " + json.dumps(item, ensure_ascii=False, sort_keys=True) for item in notes
-    )
+    encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+    entries = ",\n".join("  " + encode(item) for item in notes)
     return "{\n" + "\n".join(lines) + '\n "notes": [\n' + entries + "\n ]\n}\n"

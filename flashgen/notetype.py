@@ -7,6 +7,8 @@ id, the field list and the template names below must never change after the firs
 the notetype in place.
 """
 
+import hashlib
+import re
 from typing import Final
 
 MODEL_ID: Final = 1742196601
@@ -28,3 +30,12 @@ RECALL: Final = "Recall"
 CJK_TO_LATIN: Final = "CJK → Latin"
 LATIN_TO_CJK: Final = "Latin → CJK"
 TEMPLATE_NAMES: Final = (RECALL, CJK_TO_LATIN, LATIN_TO_CJK)
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def sort_field(prompt_html: str) -> tuple[str, int]:
+    """What Anki stores to sort and check a note by: the prompt without markup, and the
+    checksum Anki computes from it (the first 8 hex digits of its SHA-1)."""
+    text = _TAGS.sub("", prompt_html)
+    return text, int(hashlib.sha1(text.encode()).hexdigest()[:8], 16)

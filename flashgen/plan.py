@@ -20,7 +20,7 @@ from flashgen.fill import NoteContent
 from flashgen.identity import guid_for, similarity
 from flashgen.lockfile import Lock, LockEntry, lock_to_json
 from flashgen.media import MediaFile
-from flashgen.notetype import RECALL
+from flashgen.notetype import RECALL, sort_field
 
 Status = Literal["new", "changed", "renamed", "unchanged", "removed"]
 REMOVED_TAG = "flashgen::removed"
@@ -42,6 +42,7 @@ class PlannedNote:
     status: Status
     location: str
     heading: str
+    sort_field: tuple[str, int]
     previous_key: str | None = None
 
 
@@ -145,6 +146,7 @@ def plan_deck(
                 status=status,
                 location=note.location,
                 heading=note.heading,
+                sort_field=note.sort_field,
                 previous_key=previous_key,
             )
         )
@@ -332,6 +334,7 @@ def _removed_note(entry: LockEntry) -> PlannedNote:
         status="removed",
         location=entry.file,
         heading=entry.heading,
+        sort_field=sort_field(fields[0]),
     )
 
 

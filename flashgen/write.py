@@ -11,7 +11,7 @@ import fcntl
 import hashlib
 import json
 import os
-import re
+import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -19,15 +19,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from flashgen.errors import BuildLockedError, WriteError
+from flashgen.media import MediaFile
 from flashgen.notetype import FIELDS, MODEL_ID, MODEL_NAME, SORT_FIELD_INDEX
 from flashgen.plan import DeckPlan, PlannedNote
 from flashgen.templates import CardTemplates
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-_TAGS = re.compile(r"<[^>]*>")
+_CHUNK = 1 << 20
 
 
 def write_deck(plan: DeckPlan, templates: CardTemplates, output: Path, lockfile: Path) -> None:
@@ -96,6 +97,8 @@ def _write_collection(database: Path, plan: DeckPlan, templates: CardTemplates) 
     connection = sqlite3.connect(database)
     try:
         cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode = OFF")
+        cursor.execute("PRAGMA synchronous = OFF")
         cursor.executescript(APKG_SCHEMA)
         cursor.executescript(APKG_COL)
         decks = sorted({note.deck for note in plan.notes} | {plan.deck})
@@ -103,17 +106,20 @@ def _write_collection(database: Path, plan: DeckPlan, templates: CardTemplates) 
             deck = genanki.Deck(deck_id(name), name)
             deck.add_model(model)
             deck.write_to_db(cursor, plan.notetype_mod, ids)
-        note_rows = []
         card_rows = []
-        for position, note in enumerate(plan.notes):
-            note_id = next(ids)
-            note_rows.append(_note_row(note_id, note))
-            for template in note.card_templates:
-                card_rows.append(
-                    (next(ids), note_id, deck_id(note.deck), template_ords[template], note.mod,
-                     -1, 0, 0, position, 0, 0, 0, 0, 0, 0, 0, 0, "")
-                )
-        cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+
+        def note_rows() -> Iterator[tuple[object, ...]]:
+            """Streamed into SQLite: the joined fields of every note are never all held."""
+            for position, note in enumerate(plan.notes):
+                note_id = next(ids)
+                yield _note_row(note_id, note)
+                for template in note.card_templates:
+                    card_rows.append(
+                        (next(ids), note_id, deck_id(note.deck), template_ords[template],
+                         note.mod, -1, 0, 0, position, 0, 0, 0, 0, 0, 0, 0, 0, "")
+                    )
+
+        cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows())
         cursor.executemany(
             "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows
         )
@@ -123,8 +129,7 @@ def _write_collection(database: Path, plan: DeckPlan, templates: CardTemplates) 
 
 
 def _note_row(note_id: int, note: PlannedNote) -> tuple[object, ...]:
-    sort_text = _TAGS.sub("", note.fields[SORT_FIELD_INDEX])
-    checksum = int(hashlib.sha1(sort_text.encode()).hexdigest()[:8], 16)
+    sort_text, checksum = note.sort_field
     tags = f" {' '.join(note.tags)} " if note.tags else ""
     return (
         note_id, note.guid, MODEL_ID, note.mod, -1, tags,
@@ -134,23 +139,40 @@ def _note_row(note_id: int, note: PlannedNote) -> tuple[object, ...]:
 
 
 def _zip_package(path: Path, database: Path, plan: DeckPlan) -> None:
-    with zipfile.ZipFile(path, "w") as archive:
-        _add(archive, "collection.anki2", database.read_bytes())
+    """Fixed entry times and order: the same plan gives the same bytes. Fast deflate: the
+    collection compresses well at any level, and a rebuild should not wait for level 6."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with open(database, "rb") as source, archive.open(_entry("collection.anki2"), "w") as out:
+            shutil.copyfileobj(source, out, _CHUNK)
         media_map = {str(index): item.name for index, item in enumerate(plan.media)}
-        _add(archive, "media", json.dumps(media_map, sort_keys=True).encode())
+        with archive.open(_entry("media"), "w") as out:
+            out.write(json.dumps(media_map, sort_keys=True).encode())
         for index, item in enumerate(plan.media):
-            try:
-                content = item.path.read_bytes()
-            except OSError as exc:
-                raise WriteError(f"cannot read media {item.path}: {exc.strerror}") from exc
-            _add(archive, str(index), content)
+            with archive.open(_entry(str(index)), "w") as out:
+                _copy_media(item, out)
 
 
-def _add(archive: zipfile.ZipFile, name: str, content: bytes) -> None:
+def _entry(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    archive.writestr(info, content)
+    return info
+
+
+def _copy_media(item: MediaFile, out: IO[bytes]) -> None:
+    """Copy a media file in chunks, checking it is still the content its name was made from
+    (it was hashed while rendering; an image saved meanwhile would no longer match)."""
+    digest = hashlib.sha256()
+    try:
+        with open(item.path, "rb") as source:
+            while chunk := source.read(_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+    except OSError as exc:
+        raise WriteError(f"cannot read media {item.path}: {exc.strerror}") from exc
+    expected = item.name.removeprefix("flashgen-").rsplit(".", 1)[0]
+    if digest.hexdigest()[: len(expected)] != expected:
+        raise WriteError(f"media changed during the build: {item.path}; build again")
 
 
 def _replace_atomically(target: Path, write: Callable[[Path], object]) -> None:

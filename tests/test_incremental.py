@@ -17,6 +17,7 @@ from benchmarks.make_vault import make_vault
 from flashgen.build import BuildOptions, BuildResult, build_deck
 from flashgen.cache import cache_path
 from flashgen.config import DeckConfig
+from flashgen.errors import WriteError
 
 T0 = 1_800_000_000
 PNG_RED = bytes.fromhex(
@@ -164,3 +165,19 @@ def test_parallel_and_sequential_builds_write_the_same_bytes(tmp_path: Path) -> 
     build_deck(two, BuildOptions(now=T0, jobs=2, cache=False))
     assert one.output.read_bytes() == two.output.read_bytes()
     assert one.lockfile.read_bytes() == two.lockfile.read_bytes()
+
+
+def test_an_image_saved_during_the_build_fails_it_instead_of_mislabelling(
+    vault: Path, tmp_path: Path
+) -> None:
+    config = config_at(vault, tmp_path / "out")
+
+    def save_image_at_the_end(done: int, total: int) -> None:
+        if done == total:
+            (vault / "img" / "flow.png").write_bytes(PNG_BLUE)
+
+    with pytest.raises(WriteError, match="media changed during the build"):
+        build_deck(config, BuildOptions(now=T0), progress=save_image_at_the_end)
+    assert not config.output.exists()
+    build_deck(config, BuildOptions(now=T0 + 60))
+    assert config.output.exists()
