@@ -151,6 +151,9 @@ def plan_deck(
             )
         )
         report[status].append(_describe(note.location, note.heading, previous_key))
+        if match is not None and status == "unchanged" and _entry_holds(match.entry, note):
+            lock_entries.append(match.entry)
+            continue
         lock_entries.append(
             LockEntry(
                 key=note.key,
@@ -299,6 +302,18 @@ def _similar_bodies(note: NoteContent, entry: LockEntry) -> bool:
 def _similar_headings(note: NoteContent, entry: LockEntry) -> bool:
     matcher = SequenceMatcher(None, note.heading.casefold(), entry.heading.casefold())
     return matcher.quick_ratio() >= HEADING_SIMILARITY and matcher.ratio() >= HEADING_SIMILARITY
+
+
+def _entry_holds(entry: LockEntry, note: NoteContent) -> bool:
+    """The entry already records ``note`` as it is: keep it instead of a copy."""
+    return (
+        entry.key == note.key
+        and entry.body == note.body_hash
+        and entry.sketch == note.body_sketch
+        and entry.heading == note.heading
+        and entry.file == note.relpath
+        and entry.deck == note.deck
+    )
 
 
 def _fresh_guid(namespace: str, key: str, used: set[str]) -> str:
