@@ -18,7 +18,7 @@ from typing import TypeGuard, TypeVar
 from flashgen.cache import BuildCache, cache_path, entry_key, options_fingerprint
 from flashgen.checks import dangling_references, duplicate_prompts
 from flashgen.config import DeckConfig
-from flashgen.discover import discover
+from flashgen.discover import Vault, discover
 from flashgen.errors import ConfigError, Diagnostic, StrictModeError
 from flashgen.files import FileJob, FileResult, build_files, media_state
 from flashgen.lockfile import load_lock
@@ -86,13 +86,24 @@ def _build(
     vault = discover(config.notes_dir, config.include, config.exclude, config.media_root)
     if not vault.sources:
         raise ConfigError(f"no Markdown notes found in {config.notes_dir}")
-    cache = BuildCache(cache_path(config.output) if options.cache else None)
-    store = MediaStore(vault)
-    options_key = options_fingerprint(config)
+    with BuildCache(cache_path(config.output) if options.cache else None) as cache:
+        return _build_vault(config, options, templates, now, progress, vault, cache)
 
+
+def _build_vault(
+    config: DeckConfig,
+    options: BuildOptions,
+    templates: CardTemplates,
+    now: int,
+    progress: Progress | None,
+    vault: Vault,
+    cache: BuildCache,
+) -> BuildResult:
     steps = _Steps(2 * len(vault.sources), progress)
     jobs = [steps.after(FileJob(source, read_source(source))) for source in vault.sources]
+    options_key = options_fingerprint(config)
     keys = {job.source.relpath: _key(options_key, job) for job in jobs}
+    store = MediaStore(vault)
     results: dict[str, FileResult] = {}
     for job in jobs:
         state, cached = cache.get(job.source.relpath, keys[job.source.relpath])
@@ -145,7 +156,6 @@ def _build(
             {file.relpath for file in files},
             {"package": package, "package_stat": _stat(config.output)},
         )
-    cache.close()
     return BuildResult(
         config=config,
         plan=plan,

@@ -168,6 +168,12 @@ class BuildCache:
         finally:
             connection.close()
 
+    def __enter__(self) -> "BuildCache":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def close(self) -> None:
         if self._connection is not None:
             self._connection.close()

@@ -2,8 +2,9 @@
 
 import json
 import sys
+import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from flashgen.config import SUBDECK_MODES, DeckConfig, load_deck_definition, wit
 from flashgen.errors import Diagnostic, FlashgenError, StrictModeError
 
 DECKS_DIR = Path("decks")
+PROGRESS_AFTER_SECONDS = 1.0
 LOCKFILE_PATH = "(lockfile)"
 """The path of diagnostics about the lockfile (plan.py); shown as the lockfile's path."""
 
@@ -261,12 +263,25 @@ def _report_failure(error: FlashgenError) -> int:
 
 @contextmanager
 def _progress(quiet: bool) -> Iterator[Progress | None]:
-    """A progress bar on stderr, only for a person watching a terminal."""
+    """A progress bar on stderr, only for a person watching a terminal, and only once a
+    build has taken a second (a quick rebuild prints just its summary)."""
     if quiet or not sys.stderr.isatty():
         yield None
         return
-    with click.progressbar(length=0, label="Building", file=sys.stderr) as bar:
+    started = time.monotonic()
+    with ExitStack() as stack:
+        bars: list[Any] = []
+
         def advance(done: int, total: int) -> None:
+            if not bars:
+                if time.monotonic() - started < PROGRESS_AFTER_SECONDS:
+                    return
+                bars.append(
+                    stack.enter_context(
+                        click.progressbar(length=total, label="Building", file=sys.stderr)
+                    )
+                )
+            bar = bars[0]
             bar.length = total
             bar.update(done - bar.pos)
 
