@@ -17,6 +17,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from glob import escape as glob_escape
 from itertools import count
 from pathlib import Path
 from typing import IO, Any
@@ -32,12 +33,30 @@ _CHUNK = 1 << 20
 
 
 def write_deck(plan: DeckPlan, templates: CardTemplates, output: Path, lockfile: Path) -> None:
+    """Write the package, then the lockfile. Call it holding ``build_lock(output)``."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="flashgen-") as scratch:
+    _remove_leftovers(output, lockfile)
+    with tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent) as scratch:
         database = Path(scratch) / "collection.anki2"
         _write_collection(database, plan, templates)
         _replace_atomically(output, lambda path: _zip_package(path, database, plan))
     _replace_atomically(lockfile, lambda path: path.write_text(plan.lock_text, "utf-8"))
+
+
+def _remove_leftovers(output: Path, lockfile: Path) -> None:
+    """Temporary files of a build that was killed: with the lock held, none is in use."""
+    for target in (output, lockfile):
+        for leftover in target.parent.glob(f".{glob_escape(target.name)}.*"):
+            if leftover.name == _lock_name(output):
+                continue
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
+def _lock_name(output: Path) -> str:
+    return f".{output.name}.build-lock"
 
 
 @contextmanager
@@ -48,7 +67,7 @@ def build_lock(output: Path) -> Iterator[None]:
     ``files._die_with``), so a killed build does not leave it behind.
     """
     output.parent.mkdir(parents=True, exist_ok=True)
-    path = output.with_name(f".{output.name}.build-lock")
+    path = output.with_name(_lock_name(output))
     with open(path, "a+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -181,3 +181,19 @@ def test_an_image_saved_during_the_build_fails_it_instead_of_mislabelling(
     assert not config.output.exists()
     build_deck(config, BuildOptions(now=T0 + 60))
     assert config.output.exists()
+
+
+def test_leftovers_of_a_killed_build_are_removed_by_the_next(vault: Path, tmp_path: Path) -> None:
+    config = config_at(vault, tmp_path / "out")
+    build_deck(config, BuildOptions(now=T0))
+    folder = config.output.parent
+    (folder / ".inc.apkg.k1ll3d").write_bytes(b"half a zip")
+    (folder / ".inc.lock.json.k1ll3d").write_text("{", "utf-8")
+    (folder / ".inc.apkg.scratch").mkdir()
+    (folder / ".inc.apkg.scratch" / "collection.anki2").write_bytes(b"db")
+    (folder / "mine.txt").write_text("not flashgen's", "utf-8")
+    config.output.unlink()
+    build_deck(config, BuildOptions(now=T0 + 60))
+    assert sorted(p.name for p in folder.iterdir()) == [
+        ".flashgen-cache", ".inc.apkg.build-lock", "inc.apkg", "inc.lock.json", "mine.txt",
+    ]
