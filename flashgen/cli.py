@@ -54,7 +54,11 @@ _DECK_OPTIONS = [
         type=click.Path(file_okay=False, path_type=Path),
         help="Folder of card templates overriding the packaged ones.",
     ),
-    click.option("--subdecks", type=click.Choice(SUBDECK_MODES), help="Subdecks by …"),
+    click.option(
+        "--subdecks",
+        type=click.Choice(SUBDECK_MODES),
+        help="One subdeck per folder, first category or file.",
+    ),
     click.option(
         "--term-cards/--no-term-cards", default=None, help="Term cards for bilingual headings."
     ),
