@@ -10,6 +10,15 @@ from pathlib import Path
 from flashgen.errors import Diagnostic
 
 NOTE_SUFFIXES = (".md", ".markdown")
+READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+"""How notes and media are opened: read-only, never blocking on a pipe or a device, never
+becoming the controlling terminal (the flags a platform lacks are left out)."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from flashgen.discover import Vault
+from flashgen.discover import READ_FLAGS, Vault
 
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "bmp", "avif", "ico"})
 AUDIO_EXTENSIONS = frozenset({"mp3", "ogg", "oga", "wav", "m4a", "flac", "opus"})
@@ -147,7 +147,7 @@ def _sniff_and_hash(path: Path, extension: str) -> str:
     Opened non-blocking and checked with ``fstat``: a named pipe called ``a.png`` never hangs
     the build. Read in chunks: a large video is never held in memory whole.
     """
-    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    handle = os.open(path, READ_FLAGS)
     try:
         if not stat.S_ISREG(os.fstat(handle).st_mode):
             raise _Refused("not a regular file, refused")

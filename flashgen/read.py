@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from flashgen.discover import SourceFile
+from flashgen.discover import READ_FLAGS, SourceFile
 from flashgen.errors import Diagnostic
 
 _FRONTMATTER = re.compile(r"---[ \t]*\n(?:(.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -155,7 +155,7 @@ def read_source(source: SourceFile) -> bytes | str:
         problem = _not_a_note(os.stat(source.path))
         if problem:
             return problem
-        handle = os.open(source.path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        handle = os.open(source.path, READ_FLAGS)
     except OSError as exc:
         return f"cannot read file: {exc.strerror}"
     try:

@@ -7,12 +7,12 @@ to a temporary file beside the target and renamed into place, so a build killed 
 leaves the previous package and lockfile whole.
 """
 
-import fcntl
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
@@ -70,15 +70,36 @@ def build_lock(output: Path) -> Iterator[None]:
     path = output.with_name(_lock_name(output))
     with open(path, "a+b") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
+            _lock(handle)
+        except OSError as exc:
             raise BuildLockedError(
                 f"another flashgen build is writing {output} right now; try again when it ends"
             ) from exc
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            _unlock(handle)
+
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _lock(handle: IO[bytes]) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+
+    def _unlock(handle: IO[bytes]) -> None:
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(handle: IO[bytes]) -> None:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+    def _unlock(handle: IO[bytes]) -> None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def notetype_model(templates: CardTemplates) -> Any:
