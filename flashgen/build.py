@@ -60,10 +60,6 @@ class BuildResult:
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity == "error")
 
-    @property
-    def warnings(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity == "warning")
-
 
 def build_deck(
     config: DeckConfig, options: BuildOptions = BuildOptions(), progress: Progress | None = None

@@ -1,7 +1,7 @@
 """Deck definitions (TOML) and command-line options, merged into one frozen DeckConfig."""
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
@@ -34,7 +34,6 @@ class DeckConfig:
     allow_unsafe_html: bool = False
     removed_grace_days: int = 90
     """How long a removed section stays in the package, tagged ``flashgen::removed``."""
-    definition: Path | None = field(default=None, compare=False)
 
     @property
     def lockfile(self) -> Path:
@@ -100,7 +99,6 @@ def load_deck_definition(path: Path) -> DeckConfig:
         templates_dir=(base / templates).resolve() if templates else None,
         allow_unsafe_html=_bool(data, "allow_unsafe_html", path, False),
         removed_grace_days=_int(data, "removed_grace_days", path, 90),
-        definition=path.resolve(),
     )
 
 

@@ -372,9 +372,6 @@ def plain_text(tokens: Sequence[Token] | None) -> str:
     return "".join(parts)
 
 
-def render_env(parse_env: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    return {**parse_env, **extra}
-
 
 _FORMATTER = HtmlFormatter(cssclass="highlight")
 _Rule = Any
