@@ -141,9 +141,10 @@ def _write_collection(database: Path, plan: DeckPlan, templates: CardTemplates) 
         cursor.execute("PRAGMA synchronous = OFF")
         cursor.executescript(APKG_SCHEMA)
         cursor.executescript(APKG_COL)
-        decks = sorted({note.deck for note in plan.notes} | {plan.deck})
-        for name in decks:
-            deck = genanki.Deck(deck_id(name), name)
+        names = {note.deck for note in plan.notes} | {plan.deck}
+        deck_ids = {name: deck_id(name) for name in names}
+        for name in sorted(deck_ids):
+            deck = genanki.Deck(deck_ids[name], name)
             deck.add_model(model)
             deck.write_to_db(cursor, plan.notetype_mod, ids)
         card_rows = []
@@ -155,7 +156,7 @@ def _write_collection(database: Path, plan: DeckPlan, templates: CardTemplates) 
                 yield _note_row(note_id, note)
                 for template in note.card_templates:
                     card_rows.append(
-                        (next(ids), note_id, deck_id(note.deck), template_ords[template],
+                        (next(ids), note_id, deck_ids[note.deck], template_ords[template],
                          note.mod, -1, 0, 0, position, 0, 0, 0, 0, 0, 0, 0, 0, "")
                     )
 
