@@ -3,7 +3,7 @@
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -13,8 +13,16 @@ import click
 
 from flashgen import __version__
 from flashgen.build import BuildOptions, BuildResult, Progress, build_deck
-from flashgen.config import SUBDECK_MODES, DeckConfig, load_deck_definition, with_overrides
+from flashgen.config import (
+    SUBDECK_MODES,
+    DeckConfig,
+    load_deck_definition,
+    lockfile_for,
+    with_overrides,
+)
 from flashgen.errors import Diagnostic, FlashgenError, StrictModeError
+from flashgen.lockfile import load_lock
+from flashgen.vault import default_deck_name, file_stem, init_deck
 
 DECKS_DIR = Path("decks")
 PROGRESS_AFTER_SECONDS = 1.0
@@ -40,8 +48,12 @@ def cli() -> None:
 
 
 _TARGETS = click.argument("targets", nargs=-1, type=click.Path(exists=True, path_type=Path))
+WRITTEN_OUTPUT = "The .apkg to write (its lockfile X.lock.json sits beside it)."
+COMPARED_OUTPUT = (
+    "The .apkg a build would write: its lockfile (X.lock.json) is what this compares with. "
+    "Nothing is written."
+)
 _DECK_OPTIONS = [
-    click.option("-o", "--output", type=click.Path(path_type=Path), help="The .apkg to write."),
     click.option("--deck", "deck_name", help="Anki deck name (use :: for subdecks)."),
     click.option(
         "--media-root",
@@ -71,14 +83,20 @@ _DECK_OPTIONS = [
 ]
 
 
-def deck_options(function: Any) -> Any:
-    for option in reversed(_DECK_OPTIONS):
-        function = option(function)
-    return _TARGETS(function)
+def deck_options(output_help: str) -> Callable[[Any], Any]:
+    def decorate(function: Any) -> Any:
+        for option in reversed(_DECK_OPTIONS):
+            function = option(function)
+        function = click.option(
+            "-o", "--output", type=click.Path(path_type=Path), help=output_help
+        )(function)
+        return _TARGETS(function)
+
+    return decorate
 
 
 @cli.command()
-@deck_options
+@deck_options(WRITTEN_OUTPUT)
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--strict", is_flag=True, help="Fail (and write nothing) on any warning.")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
@@ -132,7 +150,7 @@ def build(
 
 
 @cli.command()
-@deck_options
+@deck_options(COMPARED_OUTPUT)
 @click.option("--strict", is_flag=True, help="Exit non-zero on warnings too.")
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text",
@@ -172,7 +190,7 @@ def check(
 
 
 @cli.command(name="list")
-@deck_options
+@deck_options(COMPARED_OUTPUT)
 @click.option("--json", "as_json", is_flag=True, help="One JSON document instead of lines.")
 def list_cards(targets: tuple[Path, ...], as_json: bool, **overrides: Any) -> None:
     """List the cards a build would make: prompt, source, card types.
@@ -203,6 +221,38 @@ def list_cards(targets: tuple[Path, ...], as_json: bool, **overrides: Any) -> No
         click.echo(f"{row['source']}\t{row['prompt']}\t[{', '.join(row['cards'])}]")
 
 
+@cli.command()
+@click.argument(
+    "notes_dir", default=".", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option("--deck", "deck_name", help="Anki deck name (default: from the folder).")
+def init(notes_dir: Path, deck_name: str | None) -> None:
+    """Write decks/NAME.toml for a notes folder, and decks/.gitignore for what builds leave.
+
+    The deck definition records the deck name, the notes folder and the media root found
+    for it (the git work tree around the notes, else the notes folder); edit it, then build.
+    An existing deck definition is never overwritten.
+
+    \b
+    Example:
+      flashgen init ~/blog/_posts
+      flashgen init . --deck "Notes::Systems"
+    """
+    result = _run(lambda: init_deck(notes_dir, DECKS_DIR, deck_name))
+    definition = _shown_path(result.definition)
+    origin = f" (named after {result.origin})" if deck_name is None else ""
+    click.echo(
+        f'wrote {definition}: deck "{result.deck}"{origin}, notes '
+        f"{_shown_path(result.notes_dir)}, media root {_shown_path(result.media_root)}"
+    )
+    if result.ignore_lines_added:
+        click.echo(
+            f"wrote {_shown_path(result.ignore_file)}: ignores "
+            f"{' '.join(result.ignore_lines_added)} (commit the .lock.json)"
+        )
+    click.echo(f"next: flashgen build {definition}, then import the .apkg in Anki (File → Import)")
+
+
 def _configs(targets: tuple[Path, ...], overrides: dict[str, Any]) -> list[DeckConfig]:
     output = overrides.pop("output")
     name = overrides.pop("deck_name")
@@ -224,13 +274,9 @@ def _configs(targets: tuple[Path, ...], overrides: dict[str, Any]) -> list[DeckC
     for target in targets:
         if target.is_dir():
             folder = target.resolve()
-            deck = name or folder.name
-            config = DeckConfig(
-                name=deck,
-                notes_dir=folder,
-                output=(output or Path(f"{_file_name(deck)}.apkg")).resolve(),
-            )
-            configs.append(with_overrides(config, **fields))
+            config = with_overrides(_folder_config(folder, name, output), **fields)
+            _say_where_the_deck_comes_from(folder, config, named=name is not None)
+            configs.append(config)
         else:
             config = _run(lambda t=target: load_deck_definition(t))
             configs.append(
@@ -244,12 +290,54 @@ def _configs(targets: tuple[Path, ...], overrides: dict[str, Any]) -> list[DeckC
     return configs
 
 
+def _folder_config(folder: Path, name: str | None, output: Path | None) -> DeckConfig:
+    """A notes folder given on the command line: the deck is ``--deck``, else the one its
+    lockfile recorded (so ``check`` and ``list`` agree with the ``build`` before them), else a
+    name from the folder."""
+    default = default_deck_name(folder).name
+    package = (output or Path(f"{file_stem(name or default)}.apkg")).resolve()
+    return DeckConfig(
+        name=name or _recorded_deck(lockfile_for(package)) or default,
+        notes_dir=folder,
+        output=package,
+    )
+
+
+def _recorded_deck(lockfile: Path) -> str | None:
+    try:
+        lock = load_lock(lockfile)
+    except FlashgenError:
+        return None  # the build itself reports a broken lockfile
+    return lock.deck if lock else None
+
+
+def _say_where_the_deck_comes_from(folder: Path, config: DeckConfig, named: bool) -> None:
+    """On a first build, a deck name not taken from the folder itself is said; and a deck
+    definition in decks/ for the same folder is pointed at (its options differ)."""
+    derived = default_deck_name(folder)
+    first_build = not config.lockfile.exists()
+    if not named and first_build and derived.origin != "the notes folder":
+        click.echo(
+            f'deck "{derived.name}": named after {derived.origin} ({folder.name} is a '
+            "generic folder name); --deck NAME chooses another",
+            err=True,
+        )
+    for definition in sorted(DECKS_DIR.glob("*.toml")):
+        try:
+            defined = load_deck_definition(definition)
+        except FlashgenError:
+            continue
+        if defined.notes_dir == folder:
+            click.echo(
+                f"hint: {definition.as_posix()} defines a deck from this folder with its own "
+                f"name, media root and excludes: flashgen build {definition.as_posix()} "
+                "builds that one",
+                err=True,
+            )
+
+
 def _absolute(value: Any) -> Any:
     return value.resolve() if isinstance(value, Path) else value
-
-
-def _file_name(deck: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in deck.replace("::", "-"))
 
 
 def _run(call: Any) -> Any:
@@ -333,11 +421,17 @@ def _print_summary(result: BuildResult, verbose: bool) -> None:
         action = f"{target} is up to date"
     else:
         action = f"wrote {target}"
+    changes = report.summary()
+    if not any(items for group, items in report.groups().items() if group != "unchanged"):
+        changes = (
+            f"{len(report.unchanged)} notes, none changed since "
+            f"{_shown_path(result.config.lockfile)}"
+        )
     click.echo(
-        f"{result.config.name}: {report.summary()} — {action} "
-        f"({cards} cards from {result.files} files)"
+        f"{result.config.name}: {changes} — {action} ({cards} cards from {result.files} files)"
     )
     if verbose:
         for group, items in report.groups().items():
-            for item in items:
-                click.echo(f"  {group}: {item}")
+            if group != "unchanged":
+                for item in items:
+                    click.echo(f"  {group}: {item}")

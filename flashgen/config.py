@@ -1,6 +1,7 @@
 """Deck definitions (TOML) and command-line options, merged into one frozen DeckConfig."""
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -38,6 +39,15 @@ class DeckConfig:
     @property
     def lockfile(self) -> Path:
         return lockfile_for(self.output)
+
+
+def ignored_heading_key(heading: str) -> str:
+    """How ``ignore_headings`` compares: any case, trailing punctuation and spaces ignored
+    (``Index`` matches ``index:`` and ``INDEX.``; ``参考文献`` matches ``参考文献：``)."""
+    end = len(heading)
+    while end and (heading[end - 1].isspace() or unicodedata.category(heading[end - 1])[0] == "P"):
+        end -= 1
+    return heading[:end].strip().casefold()
 
 
 def lockfile_for(package: Path) -> Path:

@@ -12,6 +12,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from flashgen.config import ignored_heading_key
 from flashgen.read import Document
 
 SKIP_MARKER = re.compile(r"<!--\s*flashgen:\s*skip\s*-->", re.I)
@@ -73,7 +74,7 @@ def split_document(
     lines = document.body.split("\n")
     if document.body.endswith("\n"):
         lines.pop()  # the empty string after the last newline is not a line of the file
-    ignored = {name.casefold() for name in ignore_headings}
+    ignored = {ignored_heading_key(name) for name in ignore_headings}
     starts = [
         index
         for index, token in enumerate(tokens)
@@ -112,7 +113,7 @@ def split_document(
                 heading_token=start + 1,
                 has_content=_has_content(tokens[body_start:body_end]),
                 skipped=_has_skip_marker(tokens[body_start:body_end]),
-                ignored=heading.casefold() in ignored,
+                ignored=ignored_heading_key(heading) in ignored,
             )
         )
     return ParsedDocument(

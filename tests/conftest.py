@@ -12,3 +12,10 @@ def basic_vault(tmp_path: Path) -> Path:
     target = tmp_path / "notes"
     shutil.copytree(VAULTS / "basic", target)
     return target
+
+
+@pytest.fixture
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current folder for the command: paths in its output are relative to it."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

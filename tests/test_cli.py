@@ -51,13 +51,6 @@ def run(*args: str) -> Result:
 
 
 @pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The current folder for the command: paths in its output are relative to it."""
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-@pytest.fixture
 def hostile(here: Path) -> Path:
     return copy_vault("hostile", here / "hostile")
 
