@@ -46,7 +46,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from benchmarks.make_vault import VaultStats, make_vault
+from benchmarks.make_vault import IMAGE_HEAVY, VaultStats, make_vault
 
 REFERENCE_FILES = 240
 NOTE_SUFFIXES = (".md", ".markdown")
@@ -128,20 +128,24 @@ class Stage:
 
 
 STAGES: tuple[Stage, ...] = (
+    # ``module`` is where the caller looks the name up: a ``from x import f`` binds its own
+    # name, so ``f`` is wrapped there, not only where it is defined.
     Stage("templates", "flashgen.build", "load_card_templates"),
     Stage("discover", "flashgen.build", "discover"),
-    Stage("read", "flashgen.build", "read_document"),
-    Stage("split", "flashgen.build", "split_document"),
+    Stage("read source", "flashgen.build", "read_source"),
+    Stage("cache lookup", "flashgen.build", "BuildCache.get"),
+    Stage("read", "flashgen.read", "read_document"),
+    Stage("split", "flashgen.split", "split_document"),
     Stage("markdown-it parse", "markdown_it.main", "MarkdownIt.parse", parent="split"),
-    Stage("render", "flashgen.build", "render_document"),
+    Stage("render", "flashgen.render", "render_document"),
     Stage("pygments", "flashgen.markdown", "highlight_code", parent="render"),
     Stage("sanitize", "flashgen.render", "clean_html", parent="render"),
     Stage("media resolve+hash", "flashgen.media", "MediaStore.resolve", parent="render"),
     Stage("prompt parse", "flashgen.render", "parse_prompt", parent="render"),
-    Stage("fill", "flashgen.build", "fill_notes"),
+    Stage("fill", "flashgen.fill", "fill_notes"),
     Stage("sketch", "flashgen.fill", "sketch", parent="fill"),
-    Stage("checks", "flashgen.build", "markdown_problems"),
-    Stage("checks", "flashgen.build", "heading_problems"),
+    Stage("checks", "flashgen.checks", "markdown_problems"),
+    Stage("checks", "flashgen.checks", "heading_problems"),
     Stage("checks", "flashgen.build", "dangling_references"),
     Stage("checks", "flashgen.build", "duplicate_prompts"),
     Stage("load lockfile", "flashgen.build", "load_lock"),
@@ -149,8 +153,15 @@ STAGES: tuple[Stage, ...] = (
     Stage("write", "flashgen.build", "write_deck"),
     Stage("sqlite", "flashgen.write", "_write_collection", parent="write"),
     Stage("zip", "flashgen.write", "_zip_package", parent="write"),
-    Stage("lockfile json", "flashgen.write", "lock_to_json", parent="write"),
+    Stage("lockfile json", "flashgen.plan", "lock_to_json", parent="write"),
+    Stage("cache store", "flashgen.build", "BuildCache.store"),
 )
+"""The functions the stage breakdown times. One that cannot be found, or that a build never
+calls, is an error (``StageError``): moving a function must move its row here too."""
+
+
+class StageError(RuntimeError):
+    """A stage of STAGES no longer names a function the build calls."""
 
 
 @dataclass
@@ -167,11 +178,15 @@ class StageTimes:
 class Report:
     vault: dict[str, int]
     machine: dict[str, Any]
-    floor: Timing
+    minimal: CliTiming
+    """The floor: ``benchmarks/minimal.py``, the pipeline a user would write, as a subprocess."""
+    parse: Timing
+    """markdown-it-py alone over the texts in memory (the floor of earlier benchmarks)."""
     dialect_parse: Timing | None
     read: Timing
     startup: CliTiming
     cold: CliTiming
+    """Run right after the minimal pipeline's run of the same index (pairs, see ``pairs``)."""
     cold_in_process: Timing
     unchanged: CliTiming
     one_changed: CliTiming
@@ -188,15 +203,53 @@ class Report:
     @property
     def stretch(self) -> float:
         """Wall time over CPU time of the single-process measurements: 1.0 on an idle machine."""
-        wall = self.floor.best + self.cold_in_process.best
-        cpu = self.floor.best_cpu + self.cold_in_process.best_cpu
+        wall = self.parse.best + self.cold_in_process.best
+        cpu = self.parse.best_cpu + self.cold_in_process.best_cpu
         return wall / cpu if cpu else 1.0
 
     def ratio(self, seconds: float) -> float:
-        return seconds / self.floor.best
+        return seconds / self.minimal.best
 
     def cpu_ratio(self, seconds: float) -> float:
-        return seconds / self.floor.best_cpu
+        return seconds / self.minimal.best_cpu
+
+    @property
+    def pairs(self) -> tuple[float, ...]:
+        """Cold build over the minimal pipeline, per back-to-back pair of runs."""
+        return tuple(
+            cold.seconds / minimal.seconds
+            for cold, minimal in zip(self.cold.runs, self.minimal.runs, strict=True)
+        )
+
+    def targets(self) -> list[tuple[str, float, tuple[float, ...], str, str]]:
+        """(what, ratio of the best runs, ratio of every run, unit, goal) per target."""
+        cold = self.cold.best
+        return [
+            ("cold build / minimal pipeline", cold / self.minimal.best, self.pairs, "×", "≤ 1.0×"),
+            ("nothing changed / cold build", self.unchanged.best / cold,
+             tuple(run.seconds / cold for run in self.unchanged.runs), "×", "≤ 0.05×"),
+            ("one file changed / cold build", self.one_changed.best / cold,
+             tuple(run.seconds / cold for run in self.one_changed.runs), "×", "≤ 0.10×"),
+            ("peak memory of any build", self.peak_rss_mb, (), " MB",
+             "≤ 300 MB at 10×, ≤ 600 MB at 100×"),
+        ]
+
+    @property
+    def peak_rss_mb(self) -> float:
+        return max(t.max_rss_mb for t in (self.cold, self.unchanged, self.one_changed))
+
+
+@dataclass(frozen=True)
+class ImageReport:
+    """The image-heavy vault: one line changed, with 240 MB of images in the package."""
+
+    vault: dict[str, int]
+    machine: dict[str, Any]
+    minimal: CliTiming
+    cold: CliTiming
+    unchanged: CliTiming
+    one_line: CliTiming
+    package_bytes: int
 
 
 # --------------------------------------------------------------------------------------------
@@ -258,8 +311,16 @@ def run_cli(args: Sequence[str], cwd: Path, cache_home: Path | None = None) -> C
     ``cache_home`` becomes ``XDG_CACHE_HOME``: a fresh one keeps a cold build cold even if a
     cache ever moves out of the output folder.
     """
-    command = [sys.executable, "-m", "flashgen", *args]
+    return run_python(["-m", "flashgen", *args], cwd, cache_home)
+
+
+def run_python(args: Sequence[str], cwd: Path, cache_home: Path | None = None) -> CliRun:
+    """Run ``python ARGS`` with this interpreter and the repository on ``PYTHONPATH``."""
+    command = [sys.executable, *args]
     env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, (str(Path(__file__).resolve().parent.parent), env.get("PYTHONPATH")))
+    )
     if cache_home is not None:
         env["XDG_CACHE_HOME"] = str(cache_home)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -365,20 +426,45 @@ def append_paragraph(path: Path, n: int) -> None:
         )
 
 
-def in_process_build(vault: Path, output: Path) -> None:
-    from flashgen.build import build_deck
+def change_one_line(path: Path, n: int) -> None:
+    """Append a word to the file's last line of prose: one line changed, one note edited."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    index = max(i for i, line in enumerate(lines) if line[:1].isalpha() or line[:1] > "~")
+    lines[index] += f" (edit {n})"
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def in_process_build(vault: Path, output: Path, jobs: int | None = None) -> None:
+    from flashgen.build import BuildOptions, build_deck
     from flashgen.config import DeckConfig
 
     config = DeckConfig(name="Bench", notes_dir=vault.resolve(), output=output.resolve())
     saved = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(output.parent.resolve() / "xdg-cache")  # cold: see run_cli
     try:
-        build_deck(config)
+        build_deck(config, BuildOptions(jobs=jobs))
     finally:
         if saved is None:
             del os.environ["XDG_CACHE_HOME"]
         else:
             os.environ["XDG_CACHE_HOME"] = saved
+
+
+def resolve_stage(stage: Stage) -> tuple[Any, str, Callable[..., Any]]:
+    """The object that holds the stage's function, the function's name there, and the
+    function; ``StageError`` when it is not there (any more)."""
+    where = f"stage {stage.label!r}: {stage.module}.{stage.attr}"
+    try:
+        owner: Any = importlib.import_module(stage.module)
+    except ImportError as exc:
+        raise StageError(f"{where}: module not found ({exc}); update bench.STAGES") from exc
+    *path, name = stage.attr.split(".")
+    for part in path:
+        owner = getattr(owner, part, None)
+    function = getattr(owner, name, None) if owner is not None else None
+    if not callable(function):
+        raise StageError(f"{where}: no such function; update bench.STAGES")
+    return owner, name, function
 
 
 @contextmanager
@@ -388,13 +474,7 @@ def stage_timers() -> Iterator[StageTimes]:
     restore: list[Callable[[], None]] = []
     try:
         for stage in STAGES:
-            owner: Any = importlib.import_module(stage.module)
-            *path, name = stage.attr.split(".")
-            for part in path:
-                owner = getattr(owner, part, None)
-            original = getattr(owner, name, None) if owner is not None else None
-            if not callable(original):
-                continue
+            owner, name, original = resolve_stage(stage)
             times.seconds.setdefault(stage.label, 0.0)
             times.cpu.setdefault(stage.label, 0.0)
             times.calls.setdefault(stage.label, 0)
@@ -435,12 +515,78 @@ def _timed(function: Callable[..., Any], label: str, times: StageTimes) -> Calla
 
 
 def measure_stages(vault: Path, output: Path) -> StageTimes:
+    """One cold build in this process with one worker, so that every timer sees its calls."""
     with stage_timers() as times:
         start, start_cpu = time.perf_counter(), time.process_time()
-        in_process_build(vault, output)
+        in_process_build(vault, output, jobs=1)
         times.total = time.perf_counter() - start
         times.total_cpu = time.process_time() - start_cpu
+    never = sorted({label for label, calls in times.calls.items() if not calls})
+    if never:
+        raise StageError(
+            f"stages never called by a cold build: {', '.join(never)}; the functions moved "
+            "or are no longer used: update bench.STAGES"
+        )
     return times
+
+
+def machine_facts(load_before: float) -> dict[str, Any]:
+    return {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "processor": _cpu_model(),
+        "flashgen": _flashgen_revision(),
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
+    }
+
+
+def cold_pairs(
+    vault: Path, workdir: Path, runs: int, log: Callable[[str], None]
+) -> tuple[CliTiming, CliTiming, Path, Path]:
+    """The minimal pipeline and flashgen's cold build, back to back ``runs`` times, so that
+    each pair saw the same load. Returns both timings, the last cold package and its
+    ``XDG_CACHE_HOME``."""
+    minimal_runs: list[CliRun] = []
+    cold_runs: list[CliRun] = []
+    for n in range(1, runs + 1):
+        log(f"minimal pipeline, then cold build (subprocesses), pair {n}/{runs} …")
+        folder = workdir / f"cold-{n}"  # a fresh folder: no lockfile, no cache
+        folder.mkdir()
+        minimal_runs.append(run_python(
+            ["-m", "benchmarks.minimal", str(vault), str(folder / "minimal.apkg")], workdir
+        ))
+        (folder / "minimal.apkg").unlink()
+        output = folder / "Bench.apkg"
+        cache_home = folder / "xdg-cache"
+        cold_runs.append(run_cli(build_args(vault, output), workdir, cache_home))
+    return CliTiming(tuple(minimal_runs)), CliTiming(tuple(cold_runs)), output, cache_home
+
+
+def rebuilds(
+    vault: Path,
+    output: Path,
+    cache_home: Path,
+    workdir: Path,
+    runs: int,
+    log: Callable[[str], None],
+    edit: Callable[[Path, int], None],
+    edit_name: str,
+) -> tuple[CliTiming, CliTiming]:
+    """Rebuilds beside the cold build's lockfile and cache: with nothing changed, then each
+    after one more ``edit`` of the median-size note."""
+    log(f"rebuild, nothing changed (lockfile of the last cold build), best of {runs} …")
+    unchanged = CliTiming(
+        tuple(run_cli(build_args(vault, output), workdir, cache_home) for _ in range(runs))
+    )
+    edited = mid_size_file(vault)
+    log(f"rebuild after {edit_name} {edited.relative_to(vault)}, best of {runs} …")
+    edited_runs: list[CliRun] = []
+    for n in range(runs):
+        edit(edited, n + 1)
+        edited_runs.append(run_cli(build_args(vault, output), workdir, cache_home))
+    return unchanged, CliTiming(tuple(edited_runs))
 
 
 def benchmark(
@@ -452,26 +598,20 @@ def benchmark(
     stats: VaultStats = make_vault(vault, files=files, seed=seed)
     paths = note_files(vault)
 
-    log(f"floor: markdown-it-py over {len(paths)} files, best of {runs} …")
+    log(f"markdown-it-py alone over {len(paths)} files, best of {runs} …")
     texts: list[str] = []
 
     def read_all() -> None:
         texts[:] = [path.read_text(encoding="utf-8") for path in paths]
 
     read = best_of(runs, read_all)
-    floor = measure_floor(texts, runs)
+    parse = measure_floor(texts, runs)
     dialect = measure_dialect_parse(texts, runs)
 
     log("startup: python -m flashgen --version …")
     startup = CliTiming(tuple(run_cli(["--version"], workdir) for _ in range(runs)))
 
-    cold_runs: list[CliRun] = []
-    for n in range(1, runs + 1):
-        log(f"cold build (subprocess) {n}/{runs} …")
-        output = workdir / f"cold-{n}" / "Bench.apkg"  # a fresh folder: no lockfile, no cache
-        cache_home = output.parent / "xdg-cache"
-        cold_runs.append(run_cli(build_args(vault, output), workdir, cache_home))
-    cold = CliTiming(tuple(cold_runs))
+    minimal, cold, output, cache_home = cold_pairs(vault, workdir, runs, log)
 
     log(f"cold build (in-process build_deck), best of {runs} …")
     counter = iter(range(1_000_000))
@@ -479,22 +619,14 @@ def benchmark(
         runs, lambda: in_process_build(vault, workdir / f"inproc-{next(counter)}" / "Bench.apkg")
     )
 
-    log(f"rebuild, nothing changed (lockfile of the last cold build), best of {runs} …")
-    unchanged = CliTiming(
-        tuple(run_cli(build_args(vault, output), workdir, cache_home) for _ in range(runs))
-    )
-
     edited = mid_size_file(vault)
-    log(f"rebuild after appending a paragraph to {edited.relative_to(vault)}, best of {runs} …")
-    one_changed_runs: list[CliRun] = []
-    for n in range(runs):
-        append_paragraph(edited, n + 1)
-        one_changed_runs.append(run_cli(build_args(vault, output), workdir, cache_home))
-    one_changed = CliTiming(tuple(one_changed_runs))
+    unchanged, one_changed = rebuilds(
+        vault, output, cache_home, workdir, runs, log, append_paragraph, "appending a paragraph to"
+    )
 
     stage_times = None
     if stages:
-        log("stage breakdown (one more in-process cold build, with timers) …")
+        log("stage breakdown (one more in-process cold build, one worker, with timers) …")
         stage_times = measure_stages(vault, workdir / "stages" / "Bench.apkg")
 
     return Report(
@@ -504,16 +636,9 @@ def benchmark(
             "bytes": stats.bytes,
             "edited_file_bytes": edited.stat().st_size,
         },
-        machine={
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "processor": _cpu_model(),
-            "flashgen": _flashgen_revision(),
-            "load_before": load_before,
-            "load_after": os.getloadavg()[0],
-        },
-        floor=floor,
+        machine=machine_facts(load_before),
+        minimal=minimal,
+        parse=parse,
         dialect_parse=dialect,
         read=read,
         startup=startup,
@@ -522,6 +647,36 @@ def benchmark(
         unchanged=unchanged,
         one_changed=one_changed,
         stages=stage_times,
+    )
+
+
+def benchmark_image_heavy(
+    seed: int, runs: int, workdir: Path, log: Callable[[str], None]
+) -> ImageReport:
+    """Cold build, nothing changed and one line changed, on the image-heavy vault."""
+    load_before = os.getloadavg()[0]
+    vault = workdir / "vault"
+    files, images, image_bytes = IMAGE_HEAVY
+    log(f"generating an image-heavy vault ({files} files, {images} images) in {vault} …")
+    stats = make_vault(vault, files=files, seed=seed, images=images, image_bytes=image_bytes)
+    minimal, cold, output, cache_home = cold_pairs(vault, workdir, runs, log)
+    unchanged, one_line = rebuilds(
+        vault, output, cache_home, workdir, runs, log, change_one_line, "changing one line of"
+    )
+    return ImageReport(
+        vault={
+            "files": stats.files,
+            "sections": stats.sections,
+            "bytes": stats.bytes,
+            "images": images,
+            "image_bytes": sum(path.stat().st_size for path in (vault / "img").iterdir()),
+        },
+        machine=machine_facts(load_before),
+        minimal=minimal,
+        cold=cold,
+        unchanged=unchanged,
+        one_line=one_line,
+        package_bytes=output.stat().st_size,
     )
 
 
@@ -555,29 +710,42 @@ def _cpu_model() -> str:
 # Output
 
 
+def _header(vault: dict[str, int], m: dict[str, Any], what: str) -> str:
+    return (
+        f"flashgen benchmark{what}: {vault['files']} files, {vault['sections']:,} sections, "
+        f"{vault['bytes'] / 1e6:.2f} MB; {m['cpus']} CPUs ({m['processor']}), "
+        f"Python {m['python']}, flashgen {m['flashgen']}, load average "
+        f"{m['load_before']:.1f} → {m['load_after']:.1f}"
+    )
+
+
+def _spread(values: Sequence[float]) -> str:
+    if len(values) < 2:
+        return ""
+    return f"{min(values):.2f}–{max(values):.2f} over {len(values)} runs"
+
+
 def format_table(report: Report) -> str:
     v = report.vault
-    m = report.machine
     lines = [
-        f"flashgen benchmark: {v['files']} files, {v['sections']:,} sections, "
-        f"{v['bytes'] / 1e6:.2f} MB; {m['cpus']} CPUs ({m['processor']}), Python {m['python']}, "
-        f"flashgen {m['flashgen']}, load average {m['load_before']:.1f} → {m['load_after']:.1f}",
+        _header(v, report.machine, ""),
         "",
-        f"{'measurement':<44}{'wall s':>8}{'× floor':>9}{'CPU s':>8}{'× floor':>9}"
+        f"{'measurement':<44}{'wall s':>8}{'× min':>8}{'CPU s':>8}{'× min':>8}"
         f"{'peak RSS':>10}  result",
     ]
 
     def row(name: str, timing: Timing | CliTiming, note: str = "") -> None:
         rss = f"{timing.max_rss_mb:>7.0f} MB" if isinstance(timing, CliTiming) else " " * 10
         lines.append(
-            f"{name:<44}{timing.best:>8.3f}{report.ratio(timing.best):>9.2f}"
-            f"{timing.best_cpu:>8.3f}{report.cpu_ratio(timing.best_cpu):>9.2f}{rss}  {note}"
+            f"{name:<44}{timing.best:>8.3f}{report.ratio(timing.best):>8.2f}"
+            f"{timing.best_cpu:>8.3f}{report.cpu_ratio(timing.best_cpu):>8.2f}{rss}  {note}"
         .rstrip())
 
-    row("(a) floor: markdown-it-py parse, all files", report.floor)
+    row("(a) minimal pipeline (benchmarks/minimal.py)", report.minimal)
+    row("    markdown-it-py parse alone, in-process", report.parse)
     if report.dialect_parse is not None:
         row("    same, flashgen's dialect (plugins)", report.dialect_parse)
-    row("    reading the files (not in the floor)", report.read)
+    row("    reading the files", report.read)
     row("    startup: python -m flashgen --version", report.startup)
     row("(b) cold build, CLI subprocess", report.cold, _describe(report.cold.summary))
     row("    cold build, build_deck in-process", report.cold_in_process)
@@ -585,16 +753,45 @@ def format_table(report: Report) -> str:
     row(f"(d) rebuild, 1 file changed ({v['edited_file_bytes'] / 1000:.0f} KB)",
         report.one_changed, _describe(report.one_changed.summary))
     lines.append(
-        f"(e) peak memory of a build: {report.cold.max_rss_mb:.0f} MB max RSS (cold CLI)"
-    )
-    lines.append(
-        f"(f) throughput: {report.sections_per_second:,.0f} sections/s cold CLI, "
+        f"(e) throughput: {report.sections_per_second:,.0f} sections/s cold CLI, "
         f"{report.sections_per_second_in_process:,.0f} sections/s in-process"
     )
+    lines += ["", f"{'target (issue 13)':<40}{'now':>9}  {'spread':<24}goal"]
+    for what, value, every, unit, goal in report.targets():
+        shown = f"{value:.0f}{unit}" if unit == " MB" else f"{value:.3f}{unit}"
+        lines.append(f"{what:<40}{shown:>9}  {_spread(every):<24}{goal}")
     if report.stages is not None:
         lines += ["", *format_stages(report.stages)]
     for warning in sanity_warnings(report):
         lines.append(f"warning: {warning}")
+    return "\n".join(lines)
+
+
+def format_image_table(report: ImageReport) -> str:
+    v = report.vault
+    lines = [
+        _header(v, report.machine, f" (image-heavy: {v['images']} images, "
+                f"{v['image_bytes'] / 1e6:.0f} MB)"),
+        "",
+        f"{'measurement':<40}{'wall s':>8}{'CPU s':>8}{'peak RSS':>10}  {'spread':<24}result",
+    ]
+    for name, timing in (
+        ("minimal pipeline (benchmarks/minimal.py)", report.minimal),
+        ("cold build", report.cold),
+        ("rebuild, nothing changed", report.unchanged),
+        ("rebuild, one line changed (goal ≤ 1 s)", report.one_line),
+    ):
+        spread = _spread([run.seconds for run in timing.runs])
+        lines.append(
+            f"{name:<40}{timing.best:>8.3f}{timing.best_cpu:>8.3f}{timing.max_rss_mb:>7.0f} MB"
+            f"  {spread:<24}{_describe(timing.summary)}".rstrip()
+        )
+    lines.append(f"package: {report.package_bytes / 1e6:.1f} MB")
+    for name, timing, expected in (
+        ("nothing-changed rebuild", report.unchanged, {"new": 0, "changed": 0}),
+        ("one-line rebuild", report.one_line, {"new": 0, "changed": 1}),
+    ):
+        lines += [f"warning: {w}" for w in _summary_warnings(name, timing, expected)]
     return "\n".join(lines)
 
 
@@ -637,6 +834,17 @@ def _describe(summary: dict[str, int] | None) -> str:
     return text + (f", {summary['cards']} cards" if "cards" in summary else "")
 
 
+def _summary_warnings(name: str, timing: CliTiming, expected: dict[str, int]) -> list[str]:
+    summary = timing.summary
+    if summary is None:
+        return [f"{name}: no change summary in flashgen's output"]
+    return [
+        f"{name}: expected {key}={value}, flashgen reported {summary}"
+        for key, value in expected.items()
+        if summary.get(key) != value
+    ]
+
+
 def sanity_warnings(report: Report) -> list[str]:
     """The rebuilds must have done what they claim to measure."""
     warnings = []
@@ -645,13 +853,7 @@ def sanity_warnings(report: Report) -> list[str]:
         ("nothing-changed rebuild", report.unchanged, {"new": 0, "changed": 0}),
         ("one-file rebuild", report.one_changed, {"new": 0, "changed": 1}),
     ):
-        summary = timing.summary
-        if summary is None:
-            warnings.append(f"{name}: no change summary in flashgen's output")
-            continue
-        for key, value in expected.items():
-            if summary.get(key) != value:
-                warnings.append(f"{name}: expected {key}={value}, flashgen reported {summary}")
+        warnings += _summary_warnings(name, timing, expected)
     if report.stretch > 1.10:
         warnings.append(
             f"the machine was busy: single-process measurements took {report.stretch:.2f}× "
@@ -662,36 +864,39 @@ def sanity_warnings(report: Report) -> list[str]:
     return warnings
 
 
+def _timing_json(
+    value: Timing | CliTiming | None, reference: CliTiming | None
+) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    out: dict[str, Any] = {"seconds": round(value.best, 4), "cpu_seconds": round(value.best_cpu, 4)}
+    if reference is not None:
+        out["ratio_to_minimal"] = round(value.best / reference.best, 3)
+        out["cpu_ratio_to_minimal"] = round(value.best_cpu / reference.best_cpu, 3)
+    if isinstance(value, CliTiming):
+        out["max_rss_mb"] = round(value.max_rss_mb, 1)
+        out["largest_process_rss_mb"] = round(max(run.max_rss_kb for run in value.runs) / 1024, 1)
+        out["process_tree_rss_mb_sampled"] = round(
+            max(run.tree_rss_kb for run in value.runs) / 1024, 1
+        )
+        out["summary"] = value.summary
+        out["runs"] = [round(run.seconds, 4) for run in value.runs]
+        out["cpu_runs"] = [round(run.cpu_seconds, 4) for run in value.runs]
+    else:
+        out["runs"] = [round(run, 4) for run in value.runs]
+        out["cpu_runs"] = [round(run, 4) for run in value.cpu]
+    return out
+
+
 def to_json(report: Report) -> dict[str, Any]:
     def timing(value: Timing | CliTiming | None) -> dict[str, Any] | None:
-        if value is None:
-            return None
-        out: dict[str, Any] = {
-            "seconds": round(value.best, 4),
-            "ratio_to_floor": round(report.ratio(value.best), 3),
-            "cpu_seconds": round(value.best_cpu, 4),
-            "cpu_ratio_to_floor": round(report.cpu_ratio(value.best_cpu), 3),
-        }
-        if isinstance(value, CliTiming):
-            out["max_rss_mb"] = round(value.max_rss_mb, 1)
-            out["largest_process_rss_mb"] = round(
-                max(run.max_rss_kb for run in value.runs) / 1024, 1
-            )
-            out["process_tree_rss_mb_sampled"] = round(
-                max(run.tree_rss_kb for run in value.runs) / 1024, 1
-            )
-            out["summary"] = value.summary
-            out["runs"] = [round(run.seconds, 4) for run in value.runs]
-            out["cpu_runs"] = [round(run.cpu_seconds, 4) for run in value.runs]
-        else:
-            out["runs"] = [round(run, 4) for run in value.runs]
-            out["cpu_runs"] = [round(run, 4) for run in value.cpu]
-        return out
+        return _timing_json(value, report.minimal)
 
-    data: dict[str, Any] = {
+    return {
         "vault": report.vault,
         "machine": report.machine,
-        "floor": timing(report.floor),
+        "minimal_pipeline": timing(report.minimal),
+        "parse": timing(report.parse),
         "dialect_parse": timing(report.dialect_parse),
         "read": timing(report.read),
         "startup": timing(report.startup),
@@ -699,14 +904,30 @@ def to_json(report: Report) -> dict[str, Any]:
         "cold_build_in_process": timing(report.cold_in_process),
         "rebuild_unchanged": timing(report.unchanged),
         "rebuild_one_file_changed": timing(report.one_changed),
-        "peak_rss_mb": round(report.cold.max_rss_mb, 1),
+        "targets": [
+            {"what": what, "value": round(value, 3), "runs": [round(r, 3) for r in every],
+             "goal": goal}
+            for what, value, every, _, goal in report.targets()
+        ],
+        "peak_rss_mb": round(report.peak_rss_mb, 1),
         "sections_per_second": round(report.sections_per_second, 1),
         "sections_per_second_in_process": round(report.sections_per_second_in_process, 1),
         "stages": asdict(report.stages) if report.stages is not None else None,
         "wall_over_cpu": round(report.stretch, 3),
         "warnings": sanity_warnings(report),
     }
-    return data
+
+
+def image_to_json(report: ImageReport) -> dict[str, Any]:
+    return {
+        "vault": report.vault,
+        "machine": report.machine,
+        "minimal_pipeline": _timing_json(report.minimal, None),
+        "cold_build": _timing_json(report.cold, None),
+        "rebuild_unchanged": _timing_json(report.unchanged, None),
+        "rebuild_one_line_changed": _timing_json(report.one_line, None),
+        "package_bytes": report.package_bytes,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -715,12 +936,14 @@ def to_json(report: Report) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Benchmark flashgen build against the markdown-it-py parse floor.",
+        description="Benchmark flashgen build against the minimal pipeline a user would write.",
         epilog="example: python -m benchmarks.bench --scale 10 --json > bench.json",
     )
     parser.add_argument("--scale", type=float, default=1.0,
                         help=f"vault size as a multiple of {REFERENCE_FILES} files (default 1)")
     parser.add_argument("--files", type=int, help="number of files (overrides --scale)")
+    parser.add_argument("--image-heavy", action="store_true",
+                        help="instead: 800 files with 240 MB of images, and a one-line edit")
     parser.add_argument("--seed", type=int, default=0, help="vault random seed (default 0)")
     parser.add_argument("--runs", type=int,
                         help="runs per measurement, best kept (default 3; 1 above 600 files)")
@@ -741,23 +964,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     def log(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    def run(workdir: Path) -> str:
+        if args.image_heavy:
+            image_report = benchmark_image_heavy(args.seed, args.runs or 3, workdir, log)
+            if args.json:
+                return json.dumps(image_to_json(image_report), indent=1, ensure_ascii=False)
+            return format_image_table(image_report)
+        report = benchmark(files, args.seed, runs, workdir, not args.no_stages, log)
+        if args.json:
+            return json.dumps(to_json(report), indent=1, ensure_ascii=False)
+        return format_table(report)
+
     try:
         if args.keep is not None:
             if args.keep.exists() and any(args.keep.iterdir()):
                 parser.error(f"--keep {args.keep}: the folder is not empty")
             args.keep.mkdir(parents=True, exist_ok=True)
-            report = benchmark(files, args.seed, runs, args.keep.resolve(), not args.no_stages,
-                               log)
+            print(run(args.keep.resolve()))
         else:
             with tempfile.TemporaryDirectory(prefix="flashgen-bench-") as scratch:
-                report = benchmark(files, args.seed, runs, Path(scratch), not args.no_stages, log)
-    except RuntimeError as exc:
+                print(run(Path(scratch)))
+    except RuntimeError as exc:  # StageError included
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    if args.json:
-        print(json.dumps(to_json(report), indent=1, ensure_ascii=False))
-    else:
-        print(format_table(report))
     return 0
 
 

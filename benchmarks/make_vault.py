@@ -6,7 +6,9 @@ monthly-archive files of 60-100 KB. Every file has YAML frontmatter (``title``, 
 ``tags``); headings at levels 1-4 in the forms real study notes use (``中文 / English``,
 ``中文（English）``, alias lists, plain English, generic ``Introduction`` under different
 parents, and a few duplicated heading paths); bodies with mixed English/Chinese prose, lists,
-fenced code, GFM tables, math, links, images, ``Term^`` cross-references and HTML comments.
+fenced code (C and Python most, then bash, Java, SQL, CUDA, Rust, Go, assembly), GFM tables,
+math, links, images, ``Term^`` cross-references and HTML comments. ``--image-heavy`` makes the
+shape of a screenshot-heavy Obsidian vault instead: 800 files and 240 MB of images.
 
 Output is deterministic for a given ``files`` and ``seed``, and scales linearly with ``files``.
 Every image the notes reference exists in the vault's ``img/`` folder, and every ``Term^``
@@ -15,6 +17,7 @@ reference points at a section that exists.
 Usage::
 
     python benchmarks/make_vault.py /tmp/vault --files 240 [--seed 0] [--scale 10]
+    python benchmarks/make_vault.py /tmp/photos --image-heavy   # 800 files, 240 MB of images
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["VaultStats", "make_vault", "png_bytes"]
+__all__ = ["IMAGE_HEAVY", "VaultStats", "make_vault", "photo_png", "png_bytes"]
 
 
 @dataclass(frozen=True)
@@ -428,6 +431,71 @@ func main() {
 	fmt.Println("@NAME@", sum)
 }""",
     ),
+    "java": (
+        """import java.util.concurrent.ConcurrentHashMap;
+
+public final class @NAME@ {
+    private final ConcurrentHashMap<String, Long> counts = new ConcurrentHashMap<>();
+
+    /** Adds one to the counter of {@code key}; at most @N@ keys are expected. */
+    public long increment(String key) {
+        return counts.merge(key, 1L, Long::sum);
+    }
+
+    public static void main(String[] args) {
+        var c = new @NAME@();
+        for (int i = 0; i < @N@; i++) {
+            c.increment(i % 2 == 0 ? "even" : "odd");
+        }
+        System.out.println(c.counts);
+    }
+}""",
+    ),
+    "sql": (
+        """-- @NAME@: the @N@ most active users of the last week
+SELECT u.id, u.name, COUNT(*) AS events
+FROM users AS u
+JOIN events AS e ON e.user_id = u.id
+WHERE e.created_at >= NOW() - INTERVAL '7 days'
+GROUP BY u.id, u.name
+HAVING COUNT(*) > 1
+ORDER BY events DESC
+LIMIT @N@;""",
+        """CREATE TABLE @NAME@ (
+    id BIGINT PRIMARY KEY,
+    owner_id BIGINT NOT NULL REFERENCES users(id),
+    balance NUMERIC(12, 2) DEFAULT 0,
+    updated_at TIMESTAMP
+);
+CREATE INDEX @NAME@_owner ON @NAME@ (owner_id);
+BEGIN;
+UPDATE @NAME@ SET balance = balance - @N@ WHERE id = 1;
+UPDATE @NAME@ SET balance = balance + @N@ WHERE id = 2;
+COMMIT;""",
+    ),
+    "cuda": (
+        """#include <cuda_runtime.h>
+
+__global__ void @NAME@(const float *a, const float *b, float *c, int n)
+{
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n)
+        c[i] = a[i] + b[i];
+}
+
+int main()
+{
+    int n = @N@ << 10;
+    float *a, *b, *c;
+    cudaMallocManaged(&a, n * sizeof(float));
+    cudaMallocManaged(&b, n * sizeof(float));
+    cudaMallocManaged(&c, n * sizeof(float));
+    @NAME@<<<(n + 255) / 256, 256>>>(a, b, c, n);
+    cudaDeviceSynchronize();
+    cudaFree(a); cudaFree(b); cudaFree(c);
+    return 0;
+}""",
+    ),
     "asm": (
         """; @NAME@: sum rsi quadwords at rdi (System V ABI), e.g. n = @N@
 @NAME@:
@@ -444,7 +512,11 @@ func main() {
     ),
 }
 
-CODE_LANGUAGES = tuple(CODE_SNIPPETS)
+CODE_LANGUAGES = (
+    ("c",) * 4 + ("python",) * 4 + ("bash",) * 2 + ("java",) * 2 + ("sql",) * 2
+    + ("cuda", "rust", "go", "asm")
+)
+"""Fenced-code languages, weighted like real study notes: C and Python most often."""
 
 INLINE_MATH = (
     r"$O(n \log n)$",
@@ -509,8 +581,12 @@ class _FilePlan:
 class _Generator:
     """Holds the random source and the vault-wide state (defined terms, earlier files)."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, images: int = IMAGE_COUNT, image_rate: float = 0.0) -> None:
         self.rng = random.Random(seed)
+        self.images = images
+        self.image_rate = image_rate
+        """Chance of one more image in every section body (the image-heavy variant)."""
+        self.next_image = 0
         self.defined_terms: list[str] = []
         self._defined_set: set[str] = set()
         self.earlier_stems: list[str] = []
@@ -626,7 +702,11 @@ class _Generator:
 
     def image(self, rel_img: str) -> str:
         rng = self.rng
-        name = f"figure-{rng.randrange(IMAGE_COUNT):02d}.png"
+        if self.image_rate:  # every image once before any twice: all of them are shown
+            index, self.next_image = self.next_image % self.images, self.next_image + 1
+        else:
+            index = rng.randrange(self.images)
+        name = f"figure-{index:02d}.png"
         roll = rng.random()
         if roll < 0.6:
             return f"![diagram]({rel_img}/{name})"
@@ -661,6 +741,8 @@ class _Generator:
                 blocks.append(self.image(rel_img))
             else:
                 blocks.append(self.callout(domain))
+        if self.image_rate and rng.random() < self.image_rate:
+            blocks.append(self.image(rel_img))
         if rng.random() < 0.03:
             comment = f"<!-- todo: revisit this (#{rng.randrange(1000)}) -->"
             blocks.insert(rng.randrange(len(blocks) + 1), comment)
@@ -892,21 +974,65 @@ def _plans(files: int, rng: random.Random) -> list[_FilePlan]:
     return plans
 
 
-def make_vault(out_dir: Path, files: int = 240, seed: int = 0) -> VaultStats:
+def photo_png(size: int, seed: int) -> bytes:
+    """A PNG of about ``size`` bytes of noise: as incompressible as a real photo or
+    screenshot, which deflating again saves nothing."""
+    width = 256
+    stride = 3 * width + 1
+    height = max(1, size // stride)
+    rows = bytearray(random.Random(seed).randbytes(stride * height))
+    rows[::stride] = bytes(height)  # filter type of every row: none
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(tag + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 0))
+        + chunk(b"IEND", b"")
+    )
+
+
+IMAGE_HEAVY = (800, 940, 255_000)
+"""Files, images and bytes per image of the image-heavy variant."""
+
+SECTIONS_PER_FILE = 15
+"""About how many sections a generated file has (3,667 in 240 files)."""
+
+
+def make_vault(
+    out_dir: Path,
+    files: int = 240,
+    seed: int = 0,
+    images: int = IMAGE_COUNT,
+    image_bytes: int = 0,
+) -> VaultStats:
     """Write a synthetic vault of ``files`` Markdown files (plus ``img/``) into ``out_dir``.
 
-    ``out_dir`` must not exist or be empty. The same ``files`` and ``seed`` give the same bytes.
+    By default ``img/`` holds 12 small diagrams that a few sections show. With
+    ``image_bytes``, it holds ``images`` incompressible images of that size instead, and
+    sections show them often enough that every one is used (an Obsidian vault full of
+    screenshots: 800 files and 940 images of 255 KB are a real 240 MB vault's shape).
+
+    ``out_dir`` must not exist or be empty. The same arguments give the same bytes.
     """
-    if files < 0:
-        raise ValueError("files must be >= 0")
+    if files < 0 or images < 1:
+        raise ValueError("files must be >= 0 and images >= 1")
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} is not empty")
-    gen = _Generator(seed)
+    image_rate = min(1.0, 1.3 * images / max(1, SECTIONS_PER_FILE * files)) if image_bytes else 0
+    gen = _Generator(seed, images, image_rate)
     img_dir = out_dir / "img"
     img_dir.mkdir(parents=True, exist_ok=True)
-    for i in range(IMAGE_COUNT):
-        (img_dir / f"figure-{i:02d}.png").write_bytes(png_bytes(48, 32, _pattern(i)))
+    for i in range(images):
+        data = photo_png(image_bytes, seed * 100_003 + i) if image_bytes else png_bytes(
+            48, 32, _pattern(i)
+        )
+        (img_dir / f"figure-{i:02d}.png").write_bytes(data)
 
     total = 0
     made_dirs: set[Path] = set()
@@ -937,10 +1063,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=1.0,
         help="multiply --files by this factor (e.g. 10 for a vault ten times the reference)",
     )
+    parser.add_argument("--images", type=int, default=IMAGE_COUNT,
+                        help=f"number of images in img/ (default {IMAGE_COUNT})")
+    parser.add_argument("--image-kb", type=int, default=0,
+                        help="make every image an incompressible one of this many KB")
+    parser.add_argument("--image-heavy", action="store_true",
+                        help="a real screenshot-heavy vault's shape: 800 files, 940 images of "
+                        "255 KB (240 MB); overrides --files, --images and --image-kb")
     args = parser.parse_args(argv)
     files = round(args.files * args.scale)
+    images, image_bytes = args.images, args.image_kb * 1000
+    if args.image_heavy:
+        files, images, image_bytes = IMAGE_HEAVY
     try:
-        stats = make_vault(args.out_dir, files=files, seed=args.seed)
+        stats = make_vault(
+            args.out_dir, files=files, seed=args.seed, images=images, image_bytes=image_bytes
+        )
     except (FileExistsError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
