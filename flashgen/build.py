@@ -21,7 +21,7 @@ from flashgen.config import DeckConfig
 from flashgen.discover import Vault, discover
 from flashgen.errors import ConfigError, Diagnostic, StrictModeError
 from flashgen.files import FileJob, FileResult, build_files, media_state
-from flashgen.lockfile import load_lock
+from flashgen.lockfile import read_lock
 from flashgen.media import MediaStore
 from flashgen.plan import DeckPlan, plan_deck
 from flashgen.read import read_source
@@ -120,7 +120,9 @@ def _build_vault(
     )
     diagnostics += duplicate_prompts(notes)
 
-    previous = load_lock(config.lockfile)
+    read = read_lock(config.lockfile)
+    previous = read.lock if read else None
+    diagnostics += read.diagnostics if read else ()
     plan = plan_deck(
         config.name,
         notes,
@@ -139,7 +141,10 @@ def _build_vault(
         )
     if not options.dry_run:
         package = _package_digest(plan, templates)
-        up_to_date = plan.lock == previous and _unchanged_output(cache, config, package)
+        repaired = read is not None and read.repaired
+        up_to_date = (
+            plan.lock == previous and not repaired and _unchanged_output(cache, config, package)
+        )
         if not up_to_date:
             write_deck(plan, templates, config.output, config.lockfile)
         built = {job.source.relpath for job in missing}

@@ -21,13 +21,11 @@ from flashgen.config import (
     with_overrides,
 )
 from flashgen.errors import Diagnostic, FlashgenError, StrictModeError
-from flashgen.lockfile import load_lock
+from flashgen.lockfile import LOCKFILE_PATH, load_lock, merge_lock_files
 from flashgen.vault import default_deck_name, file_stem, init_deck
 
 DECKS_DIR = Path("decks")
 PROGRESS_AFTER_SECONDS = 1.0
-LOCKFILE_PATH = "(lockfile)"
-"""The path of diagnostics about the lockfile (plan.py); shown as the lockfile's path."""
 
 
 def main() -> None:
@@ -251,6 +249,31 @@ def init(notes_dir: Path, deck_name: str | None) -> None:
             f"{' '.join(result.ignore_lines_added)} (commit the .lock.json)"
         )
     click.echo(f"next: flashgen build {definition}, then import the .apkg in Anki (File → Import)")
+
+
+@cli.group()
+def lock() -> None:
+    """Lockfile tools."""
+
+
+@lock.command(name="merge")
+@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def lock_merge(base: Path, ours: Path, theirs: Path) -> None:
+    """Merge THEIRS into OURS, note by note: git's merge driver for lockfiles.
+
+    Each note's newest change wins; a GUID two notes claim stays with one of them, the
+    same one on every machine. Exit status 1 (git then reports a conflict) if a side is
+    not a lockfile.
+
+    \b
+    Set it up once per clone:
+      echo '*.lock.json merge=flashgen-lock' >> .gitattributes
+      git config merge.flashgen-lock.driver 'flashgen lock merge %O %A %B'
+    """
+    for diagnostic in _run(lambda: merge_lock_files(base, ours, theirs)):
+        click.echo(f"{ours}: {diagnostic.severity}: {diagnostic.message}", err=True)
 
 
 def _configs(targets: tuple[Path, ...], overrides: dict[str, Any]) -> list[DeckConfig]:

@@ -18,7 +18,7 @@ from typing import Literal
 from flashgen.errors import Diagnostic
 from flashgen.fill import NoteContent
 from flashgen.identity import guid_for, similarity
-from flashgen.lockfile import Lock, LockEntry, lock_to_json
+from flashgen.lockfile import LOCKFILE_PATH, Lock, LockEntry, lock_to_json
 from flashgen.media import MediaFile
 from flashgen.notetype import RECALL, sort_field
 
@@ -336,7 +336,8 @@ def _removed_note(entry: LockEntry) -> PlannedNote:
         f"<code>{escape(entry.file)}</code>. Find every such note in Anki with "
         f"<code>tag:{REMOVED_TAG}</code> and delete them.</div>"
     )
-    fields = (escape(entry.heading), answer, escape(entry.file), entry.file, "", "", "", entry.guid)
+    file = escape(entry.file)
+    fields = (escape(entry.heading), answer, file, file, "", "", "", entry.guid)
     return PlannedNote(
         guid=entry.guid,
         key=entry.key,
@@ -360,7 +361,7 @@ def _describe(location: str, heading: str, previous_key: str | None) -> str:
 
 def _deck_renamed(old: str, new: str) -> Diagnostic:
     return Diagnostic(
-        "(lockfile)",
+        LOCKFILE_PATH,
         0,
         "warning",
         f"deck name changed from '{old}' to '{new}': Anki matches decks by name and never "
