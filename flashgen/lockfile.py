@@ -91,10 +91,7 @@ class LockfileError(ConfigError):
     """The lockfile cannot be used as it is, and repairing it could lose a note's identity."""
 
 
-_ADVICE = (
-    "restore it from git (`git checkout -- {name}`) or fix that line; "
-    "a lost lockfile is recovered from the package beside it"
-)
+_ADVICE = "restore it from git (`git checkout -- {name}`) or fix that line"
 
 
 def load_lock(path: Path) -> Lock | None:
