@@ -148,7 +148,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("checks", "flashgen.checks", "heading_problems"),
     Stage("checks", "flashgen.build", "dangling_references"),
     Stage("checks", "flashgen.build", "duplicate_prompts"),
-    Stage("load lockfile", "flashgen.build", "load_lock"),
+    Stage("load lockfile", "flashgen.build", "read_lock"),
     Stage("plan", "flashgen.build", "plan_deck"),
     Stage("write", "flashgen.build", "write_deck"),
     Stage("sqlite", "flashgen.write", "_write_collection", parent="write"),
