@@ -138,7 +138,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("split", "flashgen.split", "split_document"),
     Stage("markdown-it parse", "markdown_it.main", "MarkdownIt.parse", parent="split"),
     Stage("render", "flashgen.render", "render_document"),
-    Stage("pygments", "flashgen.markdown", "highlight_code", parent="render"),
+    Stage("pygments", "flashgen.dialect.code", "highlight_code", parent="render"),
     Stage("sanitize", "flashgen.render", "clean_html", parent="render"),
     Stage("media resolve+hash", "flashgen.media", "MediaStore.resolve", parent="render"),
     Stage("prompt parse", "flashgen.render", "parse_prompt", parent="render"),
@@ -293,7 +293,7 @@ def measure_floor(texts: Sequence[str], runs: int) -> Timing:
 def measure_dialect_parse(texts: Sequence[str], runs: int) -> Timing | None:
     """The same parse with flashgen's configured MarkdownIt (None if that API moved)."""
     try:
-        from flashgen.markdown import make_markdown
+        from flashgen.dialect import make_markdown
     except ImportError:
         return None
     md = make_markdown()

@@ -35,8 +35,8 @@ def code_fingerprint() -> str:
     """flashgen's own source and the versions of the libraries that shape its output."""
     digest = hashlib.sha256()
     package = Path(__file__).parent
-    for path in sorted(package.glob("*.py")):
-        digest.update(path.name.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     for library in ("markdown_it", "mdit_py_plugins", "pygments", "yaml"):
         digest.update(f"{library}={_installed(library)}".encode())

@@ -114,7 +114,7 @@ def build_files(
     """
     if not jobs:
         return
-    from flashgen.markdown import make_markdown
+    from flashgen.dialect import make_markdown
 
     size = sum(len(job.raw) for job in jobs if isinstance(job.raw, bytes))
     if workers <= 1 or len(jobs) < 2 or size < PARALLEL_MIN_BYTES:
@@ -138,7 +138,7 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _start_worker(config: DeckConfig, vault: Vault, parent: int) -> None:
-    from flashgen.markdown import make_markdown
+    from flashgen.dialect import make_markdown
 
     global _worker
     _die_with(parent)

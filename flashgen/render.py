@@ -11,8 +11,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from flashgen.dialect import plain_text
 from flashgen.errors import Diagnostic
-from flashgen.markdown import plain_text
 from flashgen.media import MediaFile, MediaStore
 from flashgen.prompt import Prompt, parse_prompt
 from flashgen.read import Document

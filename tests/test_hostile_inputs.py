@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from flashgen.build import BuildOptions, build_deck
+from flashgen.dialect import make_markdown, plain_text
 from flashgen.lockfile import load_lock
-from flashgen.markdown import make_markdown, plain_text
 from flashgen.read import MAX_FRONTMATTER_DEPTH, MAX_NOTE_BYTES
 from tests.hostile_support import (
     PNG,

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from flashgen.build import BuildOptions, BuildResult, build_deck
 from flashgen.config import DEFAULT_INCLUDE, DeckConfig
+from flashgen.dialect import make_markdown
 from flashgen.discover import SourceFile, discover
-from flashgen.markdown import make_markdown
 from flashgen.media import MediaStore
 from flashgen.read import read_document
 from flashgen.render import render_document

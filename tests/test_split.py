@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from flashgen.dialect import make_markdown
 from flashgen.discover import SourceFile
-from flashgen.markdown import make_markdown
 from flashgen.read import read_document
 from flashgen.split import ParsedDocument, Section, split_document
 from tests.snapshot_support import Json, assert_snapshot
