@@ -22,6 +22,7 @@ from flashgen.config import (
 )
 from flashgen.errors import Diagnostic, FlashgenError, StrictModeError
 from flashgen.lockfile import LOCKFILE_PATH, load_lock, merge_lock_files
+from flashgen.preview import preview_folder, write_deck_preview
 from flashgen.vault import default_deck_name, file_stem, init_deck
 
 DECKS_DIR = Path("decks")
@@ -81,13 +82,17 @@ _DECK_OPTIONS = [
 ]
 
 
-def deck_options(output_help: str) -> Callable[[Any], Any]:
+def deck_options(output_help: str | None) -> Callable[[Any], Any]:
+    """The targets and deck options every command shares; ``-o`` is the package (its help
+    says what the command does with it), unless ``output_help`` is None."""
+
     def decorate(function: Any) -> Any:
         for option in reversed(_DECK_OPTIONS):
             function = option(function)
-        function = click.option(
-            "-o", "--output", type=click.Path(path_type=Path), help=output_help
-        )(function)
+        if output_help is not None:
+            function = click.option(
+                "-o", "--output", type=click.Path(path_type=Path), help=output_help
+            )(function)
         return _TARGETS(function)
 
     return decorate
@@ -217,6 +222,42 @@ def list_cards(targets: tuple[Path, ...], as_json: bool, **overrides: Any) -> No
         return
     for row in rows:
         click.echo(f"{row['source']}\t{row['prompt']}\t[{', '.join(row['cards'])}]")
+
+
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    "preview_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write (default: beside the package, X.preview/).",
+)
+@deck_options(None)
+@click.option("--open", "open_browser", is_flag=True, help="Open the index in a browser.")
+def preview(
+    targets: tuple[Path, ...], preview_dir: Path | None, open_browser: bool, **overrides: Any
+) -> None:
+    """Write the cards as Anki shows them, as HTML pages that work offline. Writes no package
+    and no lockfile.
+
+    \b
+    Example:
+      flashgen preview                     # every decks/*.toml → decks/NAME.preview/
+      flashgen preview ~/notes --open
+    """
+    configs = _configs(targets, {**overrides, "output": None})
+    if preview_dir and len(configs) > 1:
+        raise click.UsageError("-o/--output needs exactly one TARGET")
+    for config in configs:
+        result = _run(lambda c=config: build_deck(c, BuildOptions(dry_run=True)))
+        _print_diagnostics(result.diagnostics, config, quiet=False)
+        folder = (preview_dir or preview_folder(config.output)).resolve()
+        cards = _run(lambda r=result, f=folder: write_deck_preview(r, f))
+        click.echo(
+            f"{config.name}: {cards} cards — wrote {_shown_path(folder / 'index.html')}"
+        )
+        if open_browser:
+            click.launch((folder / "index.html").as_uri())
 
 
 @cli.command()
