@@ -1,31 +1,26 @@
 """Stage 6: decide every note's GUID and mod against the lockfile, and what changed.
 
-Matching runs in rounds, each over what the earlier rounds left: the same key; then the same
-body under another heading or in another file; then the same heading with a changed body in
-another file; then a small edit of heading and body together. A round pairs a section with
-an old entry only when each is the other's one candidate: an ambiguous case gets a new GUID
+Which entry each section continues is ``matching``'s job; an ambiguous case gets a new GUID
 and a warning naming every place involved, never a guess.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from difflib import SequenceMatcher
 from functools import cached_property
 from html import escape
 from typing import Literal
 
 from flashgen.errors import Diagnostic
 from flashgen.fill import NoteContent
-from flashgen.identity import guid_for, similarity
+from flashgen.identity import guid_for
 from flashgen.lockfile import LOCKFILE_PATH, Lock, LockEntry, lock_to_json
+from flashgen.matching import match_entries
 from flashgen.media import MediaFile
 from flashgen.notetype import RECALL, sort_field
 
 Status = Literal["new", "changed", "renamed", "unchanged", "removed"]
 REMOVED_TAG = "flashgen::removed"
-BODY_SIMILARITY = 0.5
-HEADING_SIMILARITY = 0.6
 _DAY = 86400
 
 
@@ -86,12 +81,6 @@ class DeckPlan:
     def lock_text(self) -> str:
         """The lockfile this plan writes (computed once: it is also compared and hashed)."""
         return lock_to_json(self.lock)
-
-
-@dataclass(frozen=True)
-class _Match:
-    entry: LockEntry
-    how: Literal["same", "renamed"]
 
 
 def plan_deck(
@@ -169,9 +158,12 @@ def plan_deck(
         )
 
     matched = {id(match.entry) for match in matches.values()}
+    live_keys = {note.key for note in notes}
     for entry in candidates:
         if id(entry) in matched:
             continue
+        if entry.key in live_keys:  # its place is taken by a section that continues another
+            entry = replace(entry, key=f"{entry.key} (superseded: {entry.guid})")
         if entry.active:
             entry = replace(entry, removed=max(now, entry.changed + 1))
             report["removed"].append(_describe(entry.file, entry.heading, None))
@@ -207,101 +199,6 @@ def plan_deck(
         ),
         diagnostics=tuple(diagnostics),
     )
-
-
-def match_entries(
-    notes: list[NoteContent], entries: list[LockEntry]
-) -> tuple[dict[str, _Match], list[Diagnostic]]:
-    """Pair sections with the lockfile entries they continue (see the module docstring)."""
-    matches: dict[str, _Match] = {}
-    by_key = {entry.key: entry for entry in entries}
-    for note in notes:
-        if (entry := by_key.get(note.key)) is not None:
-            matches[note.key] = _Match(entry, "same")
-    taken = {id(match.entry) for match in matches.values()}
-    left_notes = [note for note in notes if note.key not in matches]
-    left_entries = [entry for entry in entries if id(entry) not in taken]
-    diagnostics: list[Diagnostic] = []
-    rounds: list[Callable[[NoteContent, LockEntry], bool]] = [
-        lambda n, e: n.body_hash == e.body,
-        lambda n, e: n.heading == e.heading and _similar_bodies(n, e),
-        lambda n, e: _similar_headings(n, e) and _similar_bodies(n, e),
-    ]
-    for same_section in rounds:
-        if not left_notes or not left_entries:
-            break
-        pairs = _candidate_pairs(left_notes, left_entries, same_section)
-        unique, ambiguous = _unique_pairs(pairs)
-        for note, entry in unique:
-            matches[note.key] = _Match(entry, "renamed")
-        for note, options, rivals in ambiguous:
-            diagnostics.append(_ambiguity(note, options, rivals))
-        settled = {note.key for note, _ in unique} | {note.key for note, _, _ in ambiguous}
-        settled_entries = {id(e) for _, e in unique} | {
-            id(e) for _, options, _ in ambiguous for e in options
-        }
-        left_notes = [note for note in left_notes if note.key not in settled]
-        left_entries = [entry for entry in left_entries if id(entry) not in settled_entries]
-    return matches, diagnostics
-
-
-def _candidate_pairs(
-    notes: list[NoteContent],
-    entries: list[LockEntry],
-    same_section: Callable[[NoteContent, LockEntry], bool],
-) -> list[tuple[NoteContent, LockEntry]]:
-    return [(note, entry) for note in notes for entry in entries if same_section(note, entry)]
-
-
-_Ambiguous = tuple[NoteContent, list[LockEntry], list[NoteContent]]
-
-
-def _unique_pairs(
-    pairs: list[tuple[NoteContent, LockEntry]],
-) -> tuple[list[tuple[NoteContent, LockEntry]], list[_Ambiguous]]:
-    """Pairs whose two sides have no other candidate; the rest, grouped by section."""
-    by_note: dict[str, list[LockEntry]] = defaultdict(list)
-    by_entry: dict[int, list[NoteContent]] = defaultdict(list)
-    notes: dict[str, NoteContent] = {}
-    for note, entry in pairs:
-        by_note[note.key].append(entry)
-        by_entry[id(entry)].append(note)
-        notes[note.key] = note
-    unique: list[tuple[NoteContent, LockEntry]] = []
-    ambiguous: list[tuple[NoteContent, list[LockEntry], list[NoteContent]]] = []
-    for key, options in by_note.items():
-        note = notes[key]
-        rivals = [other for e in options for other in by_entry[id(e)] if other.key != key]
-        if len(options) == 1 and not rivals:
-            unique.append((note, options[0]))
-        else:
-            ambiguous.append((note, options, rivals))
-    return unique, ambiguous
-
-
-def _ambiguity(
-    note: NoteContent, options: list[LockEntry], rivals: list[NoteContent]
-) -> Diagnostic:
-    places = " or ".join(f"'{e.heading}' (was in {e.file})" for e in options)
-    message = f"ambiguous match: '{note.heading}' could continue {places}"
-    if rivals:
-        others = ", ".join(f"'{r.heading}' ({r.location})" for r in rivals)
-        message += f", as could {others}"
-    return Diagnostic(
-        note.relpath,
-        note.line,
-        "warning",
-        message + "; given a new GUID (the old note keeps its review history)",
-    )
-
-
-def _similar_bodies(note: NoteContent, entry: LockEntry) -> bool:
-    return similarity(note.body_sketch, entry.sketch) >= BODY_SIMILARITY
-
-
-def _similar_headings(note: NoteContent, entry: LockEntry) -> bool:
-    matcher = SequenceMatcher(None, note.heading.casefold(), entry.heading.casefold())
-    return matcher.quick_ratio() >= HEADING_SIMILARITY and matcher.ratio() >= HEADING_SIMILARITY
 
 
 def _entry_holds(entry: LockEntry, note: NoteContent) -> bool:

@@ -6,13 +6,15 @@ report counts it. This table is the documentation of the matching rules.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
 from flashgen.build import BuildOptions, BuildResult, build_deck
 from flashgen.config import DeckConfig
+from flashgen.lockfile import lock_to_json
+from flashgen.plan import PlannedNote
 
 T1, T2 = 1_800_000_000, 1_800_086_400
 
@@ -52,6 +54,14 @@ def replace_in(name: str, old: str, new: str) -> Callable[[Path], None]:
         text = path.read_text(encoding="utf-8")
         assert old in text
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def append_to(name: str, text: str) -> Callable[[Path], None]:
+    def edit(vault: Path) -> None:
+        path = vault / name
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
 
     return edit
 
@@ -148,6 +158,35 @@ CASES = {
         "memory.md",
     ),
     "file renamed": Case(rename_file, TARGET, True, "renamed/moved", "cpu-caches.md"),
+    "file renamed and the section's answer rewritten": Case(
+        both(
+            replace_in(
+                "cache.md",
+                "A write updates only the cache; the dirty line is written to memory when it "
+                "is evicted,\nwhich saves bandwidth compared to write-through.",
+                "Stores stay in the cache until eviction flushes the dirty line.",
+            ),
+            rename_file,
+        ),
+        TARGET,
+        True,
+        "renamed/moved",
+        "cpu-caches.md",
+    ),
+    "section moved under another parent and its answer edited": Case(
+        both(
+            delete_target,
+            append_to(
+                "cache.md",
+                "\n# Policies\n\n## Write-back cache\n\nA write updates only the cache; the "
+                "dirty line is written to memory when it is evicted, which often saves bandwidth "
+                "compared to write-through.\n",
+            ),
+        ),
+        TARGET,
+        True,
+        "renamed/moved",
+    ),
     "small edit of heading and body together": Case(
         both(
             replace_in("cache.md", "## Write-back cache", "## Write-back caching"),
@@ -223,3 +262,268 @@ def test_deleted_section_is_counted_removed_and_kept_tagged(tmp_path: Path) -> N
     )
     removed = [n for n in result.plan.notes if n.status == "removed"]
     assert [(n.guid, n.tags, n.mod) for n in removed] == [(guid, ("flashgen::removed",), T2)]
+
+
+# --- histories: several files, several builds ---------------------------------------------
+#
+# Each row writes a small vault, builds it, applies one or more edits (a build after each) and
+# names the sections that must keep their GUID from the first build to the last, and the ones
+# that must not. A section is named by file, heading and a word of its answer (for headings
+# that occur twice).
+
+
+@dataclass(frozen=True)
+class Place:
+    file: str
+    heading: str
+    word: str = ""
+
+
+@dataclass(frozen=True)
+class History:
+    files: dict[str, str]
+    edits: tuple[Callable[[Path], None], ...]
+    kept: tuple[tuple[Place, Place], ...]
+    """(before, after): the same note."""
+    new: tuple[Place, ...] = ()
+    """Sections after the last edit that must not continue any note of the first build."""
+    warning: str = ""
+    """A word every build's warnings must not hold (so a case that is no longer ambiguous
+    says so); empty: not checked."""
+
+
+def move(old: str, new: str) -> Callable[[Path], None]:
+    def edit(vault: Path) -> None:
+        (vault / new).parent.mkdir(parents=True, exist_ok=True)
+        (vault / old).rename(vault / new)
+
+    return edit
+
+
+def delete(name: str) -> Callable[[Path], None]:
+    return lambda vault: (vault / name).unlink()
+
+
+SORTING = """# Sorting
+
+Notes on comparison sorts.
+
+## Quicksort
+
+Pick a pivot, partition the array around it, recurse on both sides; O(n log n) on average.
+
+### Example
+
+Quicksort on [3, 1, 2]: pivot 2 gives [1] 2 [3], and each side is already sorted.
+
+## Heapsort
+
+Build a max-heap, then swap the root to the end and sift down, n times.
+"""
+MERGE_EXAMPLE = """### Example
+
+Merge sort on [3, 1, 2]: split into [3] and [1, 2], sort each and merge them to [1, 2, 3].
+
+"""
+LOOK_ALIKE = """# {title}
+
+## Introduction
+
+---
+
+## Links
+
+[the manual](https://example.com/manual)
+
+## {unique}
+
+{body}
+"""
+
+
+QUICKSORT_EXAMPLE = Place("sorting.md", "Example", "Quicksort")
+
+
+def look_alike(title: str, unique: str, body: str) -> str:
+    return LOOK_ALIKE.format(title=title, unique=unique, body=body)
+
+
+HISTORIES = {
+    "two files, each a uniquely named section whose body is ---, moved together": History(
+        {"a/x.md": "## Alpha\n\n---\n", "a/y.md": "## Beta\n\n---\n", "z.md": "## Gamma\n\n---\n"},
+        (both(move("a/x.md", "b/x.md"), move("a/y.md", "b/y.md")),),
+        (
+            (Place("a/x.md", "Alpha"), Place("b/x.md", "Alpha")),
+            (Place("a/y.md", "Beta"), Place("b/y.md", "Beta")),
+        ),
+        warning="ambiguous",
+    ),
+    "folder renamed: generic headings, look-alike bodies": History(
+        {
+            "net/tcp.md": look_alike("TCP", "Handshake", "SYN, SYN-ACK, ACK."),
+            "net/udp.md": look_alike("UDP", "Datagram", "No connection, no retransmission."),
+            "os/proc.md": look_alike("Processes", "Fork", "The child gets a copy of the parent."),
+        },
+        (both(move("net/tcp.md", "networking/tcp.md"), move("net/udp.md", "networking/udp.md")),),
+        tuple(
+            (Place(f"net/{name}.md", heading), Place(f"networking/{name}.md", heading))
+            for name, unique in (("tcp", "Handshake"), ("udp", "Datagram"))
+            for heading in ("Introduction", "Links", unique)
+        ),
+        warning="ambiguous",
+    ),
+    "file renamed while a removed note in its grace period has the same body": History(
+        {
+            "x.md": "## Alpha\n\nA body the two sections share word for word.\n",
+            "old.md": "## Omega\n\nA body the two sections share word for word.\n",
+        },
+        (delete("old.md"), move("x.md", "y.md")),
+        ((Place("x.md", "Alpha"), Place("y.md", "Alpha")),),
+    ),
+    "file renamed and most of its answers edited": History(
+        {"cache.md": CACHE},
+        (
+            both(
+                replace_in("cache.md", "64 bytes on x86", "64 bytes on most CPUs"),
+                replace_in("cache.md", "which saves bandwidth", "which saves a lot of bandwidth"),
+                replace_in("cache.md", "Modified, Exclusive", "M (Modified), E (Exclusive"),
+                move("cache.md", "hardware/caches.md"),
+            ),
+        ),
+        tuple(
+            (Place("cache.md", heading), Place("hardware/caches.md", heading))
+            for heading in ("缓存行 / Cache line", TARGET, "MESI")
+        ),
+    ),
+    "spacing between Chinese and Latin text added to heading and body": History(
+        {"net.md": "## TCP和UDP的区别\n\nTCP面向连接，UDP无连接；TCP保证按序可靠交付。\n"},
+        (
+            replace_in(
+                "net.md",
+                "## TCP和UDP的区别\n\nTCP面向连接，UDP无连接；TCP保证按序可靠交付。",
+                "## TCP 和 UDP 的区别\n\nTCP 面向连接，UDP 无连接；TCP 保证按序可靠交付。",
+            ),
+        ),
+        ((Place("net.md", "TCP和UDP的区别"), Place("net.md", "TCP 和 UDP 的区别")),),
+    ),
+    "spacing added to a Chinese body, heading reworded": History(
+        {"net.md": "## TCP和UDP的区别\n\nTCP面向连接，UDP无连接；TCP保证按序可靠交付。\n"},
+        (
+            replace_in(
+                "net.md",
+                "## TCP和UDP的区别\n\nTCP面向连接，UDP无连接；TCP保证按序可靠交付。",
+                "## TCP和UDP的不同\n\nTCP 面向连接，UDP 无连接；TCP 保证按序可靠交付。",
+            ),
+        ),
+        ((Place("net.md", "TCP和UDP的区别"), Place("net.md", "TCP和UDP的不同")),),
+    ),
+    "a second ### Example inserted before an existing one": History(
+        {"sorting.md": SORTING},
+        (replace_in("sorting.md", "### Example\n\n", MERGE_EXAMPLE + "### Example\n\n"),),
+        ((QUICKSORT_EXAMPLE, QUICKSORT_EXAMPLE),),
+        new=(Place("sorting.md", "Example", "Merge"),),
+    ),
+    "the first of two ### Example deleted": History(
+        {"sorting.md": SORTING.replace("### Example\n\n", MERGE_EXAMPLE + "### Example\n\n")},
+        (replace_in("sorting.md", MERGE_EXAMPLE, ""),),
+        ((QUICKSORT_EXAMPLE, QUICKSORT_EXAMPLE),),
+    ),
+    "two ### Example swapped by an answer edit keep their order": History(
+        {"sorting.md": SORTING.replace("### Example\n\n", MERGE_EXAMPLE + "### Example\n\n")},
+        (replace_in("sorting.md", "Merge sort on [3, 1, 2]", "Merge sort on [2, 1, 3]"),),
+        (
+            (Place("sorting.md", "Example", "Merge"), Place("sorting.md", "Example", "Merge")),
+            (Place("sorting.md", "Example", "Quicksort"), Place("sorting.md", "Example", "Quick")),
+        ),
+    ),
+}
+
+
+def live_notes(result: BuildResult) -> list[PlannedNote]:
+    return [note for note in result.plan.notes if note.status != "removed"]
+
+
+def find(notes: list[PlannedNote], place: Place) -> PlannedNote:
+    found = [
+        note
+        for note in notes
+        if note.location.startswith(place.file + ":")
+        and note.heading == place.heading
+        and place.word in note.fields[1]
+    ]
+    assert len(found) == 1, f"{place}: {[(n.location, n.heading) for n in notes]}"
+    return found[0]
+
+
+@pytest.mark.parametrize("history", HISTORIES.values(), ids=HISTORIES.keys())
+def test_history_outcome(history: History, tmp_path: Path) -> None:
+    vault = tmp_path / "notes"
+    for name, text in history.files.items():
+        (vault / name).parent.mkdir(parents=True, exist_ok=True)
+        (vault / name).write_text(text, encoding="utf-8")
+    first = build(vault, T1)
+    before = live_notes(first)
+    results = []
+    for step, one in enumerate(history.edits, start=1):
+        one(vault)
+        results.append(build(vault, T2 + step))
+    after = live_notes(results[-1])
+    for old, new in history.kept:
+        assert find(after, new).guid == find(before, old).guid, f"{old} → {new}"
+    old_guids = {note.guid for note in before}
+    for place in history.new:
+        assert find(after, place).guid not in old_guids, place
+    live = [note.guid for note in after]
+    assert len(live) == len(set(live)), "no GUID is given to two live sections"
+    if history.warning:
+        for result in results:
+            assert not [d for d in result.diagnostics if history.warning in d.message]
+
+
+def test_folder_renamed_back_keeps_the_interim_notes_and_warns(tmp_path: Path) -> None:
+    """An older flashgen gave a renamed folder new notes (and the user studied those); the
+    folder then got its old name back. The interim notes, studied last, are kept."""
+    vault = tmp_path / "notes"
+    (vault / "net").mkdir(parents=True)
+    (vault / "net" / "tcp.md").write_text(look_alike("TCP", "Handshake", "SYN."), encoding="utf-8")
+    config = DeckConfig(name="Match", notes_dir=vault, output=tmp_path / "m.apkg")
+    original = build(vault, T1).plan
+    (vault / "net").rename(vault / "networking")
+    config.lockfile.unlink()
+    interim = build(vault, T2).plan
+    lock = replace(
+        interim.lock,
+        entries=interim.lock.entries
+        + tuple(replace(entry, removed=T2) for entry in original.lock.entries),
+    )
+    config.lockfile.write_text(lock_to_json(lock), encoding="utf-8")
+    (vault / "networking").rename(vault / "net")
+
+    back = build(vault, T2 + 60)
+    live = {note.heading: note.guid for note in live_notes(back)}
+    assert live == {note.heading: note.guid for note in interim.notes}
+    removed = {note.guid for note in back.plan.notes if note.status == "removed"}
+    assert removed == {note.guid for note in original.notes}
+    warnings = [d for d in back.diagnostics if "studied last" in d.message]
+    assert [(d.path, d.message.split("'")[1]) for d in warnings] == [
+        ("net/tcp.md", heading) for heading in ("Introduction", "Links", "Handshake")
+    ]
+    keys = [entry.key for entry in back.plan.lock.entries]
+    assert len(keys) == len(set(keys)), "the lockfile holds each key once"
+    again = build(vault, T2 + 120)
+    assert {note.heading: note.guid for note in live_notes(again)} == live
+
+
+def test_ambiguity_warning_names_each_rival_once(tmp_path: Path) -> None:
+    vault = tmp_path / "notes"
+    vault.mkdir()
+    twins = "## Twin A\n\nSame words in both.\n\n## Twin B\n\nSame words in both.\n"
+    (vault / "twins.md").write_text(twins, encoding="utf-8")
+    build(vault, T1)
+    replace_in("twins.md", "## Twin A", "## Twin one")(vault)
+    replace_in("twins.md", "## Twin B", "## Twin two")(vault)
+    result = build(vault, T2)
+    messages = {d.message.split("'")[1]: d.message for d in result.diagnostics}
+    assert messages["Twin one"].count("'Twin two'") == 1, messages["Twin one"]
+    assert messages["Twin two"].count("'Twin one'") == 1, messages["Twin two"]
+    assert all(m.count("'Twin A'") == 1 and m.count("'Twin B'") == 1 for m in messages.values())
