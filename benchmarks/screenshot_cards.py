@@ -22,8 +22,8 @@ Pages are laid out inside ``<iframe>``s of exactly the target width: headless Ch
 make a window narrower than 500 px, so ``--window-size=360,…`` alone lays the page out at 500
 px and crops the picture, which hides exactly the overflow this tool looks for.
 
-MathJax is not loaded (Anki bundles it; offline it is not available): math shows as its
-``\\(…\\)`` source, which is enough to check that it is there and where it wraps.
+A side with math loads MathJax 3 as the preview does (``flashgen.preview.mathjax_scripts``:
+the copy shipped with flashgen's dependencies, Anki's configuration), so math looks as in Anki.
 
 Usage::
 
@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.make_vault import png_bytes
+from flashgen.preview import has_math, mathjax_scripts
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_DECK = REPO / "decks" / "example.toml"
@@ -390,8 +391,10 @@ def reviewer_page(card: RenderedCard, side: str, theme: str, client: str) -> str
             f'<div id="qa">{content}</div>'
         )
         html_class = ' class="night-mode"' if night else ""
+    math = has_math(content)
     return (
-        f'<!doctype html>\n<html{html_class}><head><meta charset="utf-8">\n'
+        f'<!doctype html>\n<html{html_class} data-math="{"yes" if math else "no"}"><head>'
+        f'<meta charset="utf-8">\n{mathjax_scripts() if math else ""}\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(card.pick.label)} {side} {theme}</title>\n"
         f'<style>{base}</style>\n</head>\n<body class="{classes}">{body}</body></html>\n'

@@ -1,11 +1,13 @@
 """A new user's first hour, following the README: exact output lines and exit codes."""
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from benchmarks.screenshot_cards import PICKS
 from flashgen.config import ignored_heading_key, load_deck_definition
 from tests.hostile_support import imported, write_vault
 from tests.test_cli import CLEAN, run
@@ -220,3 +222,29 @@ def test_an_ignored_heading_with_a_colon_makes_no_card(here: Path) -> None:
     (here / "decks" / "n.toml").write_text('notes = "../notes"\nignore_headings = ["Index"]\n')
     listed = run("list", "decks/n.toml")
     assert (listed.exit_code, listed.stdout) == (0, "a.md:1\tTopic\t[Recall]\n")
+
+
+# --- the README ------------------------------------------------------------------------------
+
+
+def test_the_readme_starts_with_exactly_two_set_up_commands() -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```sh\n", 1)[1].split("```", 1)[0]
+    assert [line.split("#")[0].strip() for line in first_block.splitlines()] == [
+        "make run", "make test"
+    ]
+
+
+def test_the_readme_pictures_exist_and_make_pictures_makes_them() -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    pictures = re.findall(r"\]\((docs/pictures/[^)]+\.png)\)", readme)
+    assert len(pictures) >= 3
+    made = re.search(r"^PICTURE_CARDS := (.+)$", (REPOSITORY / "Makefile").read_text(), re.M)
+    assert made is not None
+    labels = set(made.group(1).split(","))
+    assert labels <= {pick.label for pick in PICKS}
+    for picture in pictures:
+        assert (REPOSITORY / picture).is_file(), picture
+        assert picture.split("/")[-1].rsplit("-", 2)[0] in labels, picture
+    assert {"image", "term-cjk-latin", "math"} <= labels  # bilingual, its term card, math
+    assert any(label.startswith("code") for label in labels)

@@ -227,7 +227,7 @@ def _write_site(
         for side, text in (("front", card.question), ("back", card.answer)):
             page = side_page.render(
                 side=side, title=card.prompt_text, ord=card.ord,
-                html=Markup(stylesheets.linked(text)), math=_MATH.search(text) is not None,
+                html=Markup(stylesheets.linked(text)), math=has_math(text),
             )
             (pages / f"{card.id}.{side}.html").write_text(page, encoding="utf-8")
             digest.update(page.encode())
@@ -270,6 +270,22 @@ class _Stylesheets:
             (self.assets / name).write_text(css, encoding="utf-8")
             self.names[css] = name
         return f'<link rel="stylesheet" href="{ASSETS}/{name}">{rest}'
+
+
+def has_math(html_text: str) -> bool:
+    """The side holds ``\\(…\\)`` or ``\\[…\\]``: the only math Anki typesets."""
+    return _MATH.search(html_text) is not None
+
+
+def mathjax_scripts() -> str:
+    """The ``<head>`` scripts that typeset a page's math as a preview side does, from the
+    installed files (for tools that render card pages outside a preview folder); the page's
+    ``<html>`` needs ``data-math="yes"``."""
+    head = resources.files(__package__) / "assets" / "side-head.js"
+    mathjax = resources.files("mathjax") / "static" / "mathjax" / "es5" / MATHJAX_FILES[0]
+    return "".join(
+        f'<script src="{Path(str(script)).as_uri()}"></script>' for script in (head, mathjax)
+    )
 
 
 def _swap_in(staging: Path, folder: Path) -> None:
