@@ -119,6 +119,7 @@ def markdown_problems(documents: Iterable[ParsedDocument]) -> list[Diagnostic]:
                 )
             if token.type == "inline" and token.children:
                 problems += _unsafe_links(token, line, where)
+                problems += _unpaired_math(token, line, where)
             if token.level != 0:
                 continue
             if token.type == "fence" and not _fence_closed(token, lines):
@@ -164,6 +165,21 @@ def _unclosed_html(content: str) -> str | None:
     if opener and f"</{opener.group(1).lower()}>" not in content.lower():
         return f"<{opener.group(1).lower()}>"
     return None
+
+
+def _unpaired_math(inline: Token, line: int, where: str) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            where,
+            line + offset,
+            "warning",
+            "unpaired $$: shown as text (math ends with its paragraph, and a $$ "
+            "block needs its closing $$ before the next heading)"
+            if marker == "$$"
+            else "unpaired $: shown as text (write \\$ for a dollar sign)",
+        )
+        for offset, marker in inline.meta.get("unpaired_math", ())
+    ]
 
 
 def _unsafe_links(inline: Token, line: int, where: str) -> list[Diagnostic]:

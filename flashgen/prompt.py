@@ -19,7 +19,7 @@ from typing import Literal, NamedTuple
 
 Script = Literal["cjk", "latin"]
 
-_CJK_CHAR = re.compile(
+_CJK_RANGES = (
     "["
     "\u1100-\u11ff"  # Hangul Jamo
     "\u2e80-\u2fdf"  # CJK and Kangxi radicals
@@ -39,6 +39,7 @@ _CJK_CHAR = re.compile(
     "\U00020000-\U000323af"  # CJK extensions B-H, compatibility supplement
     "]"
 )
+_CJK_CHAR = re.compile(_CJK_RANGES)
 
 _TOKEN = re.compile(r"\\[\\`]|`+|[()（）\[\]【】]|／|(?<=\s)/(?=\s)")
 _BACKTICKS = re.compile(r"`+")
@@ -51,7 +52,8 @@ _NUMBERING = re.compile(
     rf"""
     (?:
         \d{{1,3}}(?:\.\d{{1,3}})*\\?[.．、)）](?!\d)        # 1.  1.2.  3)  4、
-      | \d{{1,3}}(?:\.\d{{1,3}})+(?=\s)                     # 1.1 followed by a space
+      | \d{{1,3}}(?:\.\d{{1,3}})+(?=\s|[(（]|{_CJK_RANGES})     # 1.1 before a space or CJK
+        (?:\s*[(（](?:{_CJK_RANGES}{{1,6}}|(?i:optional))[)）])?  # 3.10（选修）
       | [(（](?:\d{{1,3}}|[{_HAN_NUMBER}]{{1,3}})[)）]        # (1)  （一）
       | [{_HAN_NUMBER}]{{1,3}}[、．]                          # 一、
       | 第\s*(?:\d{{1,4}}|[{_HAN_NUMBER}]{{1,5}})\s*

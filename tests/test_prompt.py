@@ -142,6 +142,21 @@ TABLE: list[Row] = [
         True,
     ),
     (
+        "3.10（选修）直观理解反向传播（Backpropagation intuition）",
+        ("3.10（选修）直观理解反向传播（Backpropagation intuition）",),
+        ("直观理解反向传播",),
+        ("Backpropagation intuition",),
+        True,
+    ),
+    (
+        "3.10 (Optional) Backprop（反向传播）",
+        ("3.10 (Optional) Backprop（反向传播）",),
+        ("反向传播",),
+        ("Backprop",),
+        True,
+    ),
+    ("2.1二分类（Binary）", ("2.1二分类（Binary）",), ("二分类",), ("Binary",), True),
+    (
         "Chapter 2: Processes / 进程",
         ("Chapter 2: Processes", "进程"),
         ("进程",),

@@ -2,9 +2,10 @@
 
 CommonMark with GFM tables and strikethrough and raw HTML, plus one module per syntax, each
 holding its parse rule and its render rule side by side: ``math`` (``$``, ``$$``, ``\\(``,
-``\\[``), ``wikilinks`` and ``callout`` (Obsidian), ``xref`` (``Term^``), ``code``
-(Pygments), ``images``, ``html``, ``tags``, ``tables``. Create it once per build with
-``make_markdown()`` and pass it to the stages that parse or render.
+``\\[``), ``cjk`` (emphasis next to CJK text), ``wikilinks`` and ``callout`` (Obsidian),
+``xref`` (``Term^``), ``code`` (Pygments), ``images``, ``html``, ``tags``, ``tables``.
+Create it once per build with ``make_markdown()`` and pass it to the stages that parse or
+render.
 
 Render rules never change the parsed tokens; what they need from the file being rendered
 they ask of ``env["flashgen"]`` (``tokens.RenderHooks``).
@@ -14,6 +15,7 @@ from markdown_it import MarkdownIt
 
 from flashgen.dialect import (
     callout,
+    cjk,
     code,
     html,
     images,
@@ -34,6 +36,7 @@ def make_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).enable("strikethrough")
     for plugin in (
         math.plugin,
+        cjk.plugin,
         nesting.plugin,
         wikilinks.plugin,
         callout.plugin,
