@@ -47,7 +47,7 @@ def duplicate_prompts(notes: Iterable[NoteContent]) -> list[Diagnostic]:
     """Two cards with the same question in one deck cannot be told apart when studying."""
     seen: dict[tuple[str, str, str], list[NoteContent]] = defaultdict(list)
     for note in notes:
-        seen[(note.deck, note.fields[0], note.fields[2])].append(note)
+        seen[(note.deck, note.fields.prompt, note.fields.context)].append(note)
     return [
         Diagnostic(
             note.relpath,

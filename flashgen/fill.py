@@ -12,14 +12,7 @@ from typing import TYPE_CHECKING
 from flashgen.config import DeckConfig
 from flashgen.identity import normalized_body, section_key, sketch, text_hash
 from flashgen.media import MediaFile
-from flashgen.notetype import (
-    CJK_TO_LATIN,
-    FIELDS,
-    LATIN_TO_CJK,
-    RECALL,
-    SORT_FIELD_INDEX,
-    sort_field,
-)
+from flashgen.notetype import CJK_TO_LATIN, LATIN_TO_CJK, RECALL, NoteFields, sort_field
 from flashgen.read import Document, anki_tag
 
 if TYPE_CHECKING:  # unpickling cached notes must not import the renderer
@@ -34,8 +27,8 @@ class NoteContent:
     relpath: str
     line: int
     heading: str
-    fields: tuple[str, ...]
-    """Every field of notetype.FIELDS but the last, ``Id``, which the plan fills in."""
+    fields: NoteFields
+    """Every field but ``Id``, which the plan fills in."""
     tags: tuple[str, ...]
     deck: str
     media: tuple[MediaFile, ...]
@@ -64,16 +57,15 @@ def fill_notes(rendered: RenderedFile, config: DeckConfig) -> tuple[NoteContent,
         key = _unique_key(section.relpath, section.heading_path, section.occurrence, keys)
         body = normalized_body(section.body)
         terms = TERMS_ON if config.term_cards and item.prompt.bilingual else ""
-        fields = (
-            item.prompt_html,
-            item.answer_html,
-            item.context_html,
-            escape(section.relpath),  # the card shows it as HTML: a name may hold "<"
-            item.cjk_html,
-            item.latin_html,
-            terms,
+        fields = NoteFields(
+            prompt=item.prompt_html,
+            answer=item.answer_html,
+            context=item.context_html,
+            source=escape(section.relpath),  # the card shows it as HTML: a name may hold "<"
+            prompt_cjk=item.cjk_html,
+            prompt_latin=item.latin_html,
+            terms=terms,
         )
-        assert len(fields) == len(FIELDS) - 1
         tags = _tags(document, item, config)
         notes.append(
             NoteContent(
@@ -89,14 +81,14 @@ def fill_notes(rendered: RenderedFile, config: DeckConfig) -> tuple[NoteContent,
                 body_sketch=sketch(body),
                 card_templates=(RECALL, CJK_TO_LATIN, LATIN_TO_CJK) if terms else (RECALL,),
                 content_hash=_content_hash(fields, tags, deck),
-                sort_field=sort_field(fields[SORT_FIELD_INDEX]),
+                sort_field=sort_field(fields.prompt),
             )
         )
     return tuple(notes)
 
 
-def _content_hash(fields: tuple[str, ...], tags: tuple[str, ...], deck: str) -> str:
-    payload = json.dumps([fields, tags, deck], ensure_ascii=False)
+def _content_hash(fields: NoteFields, tags: tuple[str, ...], deck: str) -> str:
+    payload = json.dumps([fields.content(), tags, deck], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 

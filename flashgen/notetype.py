@@ -9,6 +9,7 @@ the notetype in place.
 
 import hashlib
 import re
+from dataclasses import dataclass, replace
 from typing import Final
 
 MODEL_ID: Final = 1742196601
@@ -25,6 +26,38 @@ FIELDS: Final = (
     "Id",  # the note's GUID as plain text, for Anki searches and AnkiConnect
 )
 SORT_FIELD_INDEX: Final = 0
+
+
+@dataclass(frozen=True)
+class NoteFields:
+    """One note's fields by name; ``in_anki_order`` lays them out as ``FIELDS`` (a test checks
+    that the two lists agree), so nothing else depends on the order of Anki's fields."""
+
+    prompt: str
+    answer: str
+    context: str
+    source: str
+    prompt_cjk: str
+    prompt_latin: str
+    terms: str
+    id: str = ""
+    """The note's GUID; empty until the plan gives the note one."""
+
+    def in_anki_order(self) -> tuple[str, ...]:
+        return (*self.content(), self.id)
+
+    def by_anki_name(self) -> dict[str, str]:
+        return dict(zip(FIELDS, self.in_anki_order(), strict=True))
+
+    def content(self) -> tuple[str, ...]:
+        """Every field but ``Id``: what the note's content hash covers."""
+        return (
+            self.prompt, self.answer, self.context, self.source,
+            self.prompt_cjk, self.prompt_latin, self.terms,
+        )
+
+    def with_id(self, guid: str) -> "NoteFields":
+        return replace(self, id=guid)
 
 RECALL: Final = "Recall"
 CJK_TO_LATIN: Final = "CJK → Latin"

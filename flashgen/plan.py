@@ -17,7 +17,7 @@ from flashgen.identity import guid_for
 from flashgen.lockfile import LOCKFILE_PATH, Lock, LockEntry, lock_to_json
 from flashgen.matching import match_entries
 from flashgen.media import MediaFile
-from flashgen.notetype import RECALL, sort_field
+from flashgen.notetype import RECALL, NoteFields, sort_field
 
 Status = Literal["new", "changed", "renamed", "unchanged", "removed"]
 REMOVED_TAG = "flashgen::removed"
@@ -28,7 +28,7 @@ _DAY = 86400
 class PlannedNote:
     guid: str
     key: str
-    fields: tuple[str, ...]
+    fields: NoteFields
     tags: tuple[str, ...]
     deck: str
     mod: int
@@ -126,7 +126,7 @@ def plan_deck(
             PlannedNote(
                 guid=guid,
                 key=note.key,
-                fields=(*note.fields, guid),
+                fields=note.fields.with_id(guid),
                 tags=note.tags,
                 deck=note.deck,
                 mod=changed,
@@ -234,7 +234,16 @@ def _removed_note(entry: LockEntry) -> PlannedNote:
         f"<code>tag:{REMOVED_TAG}</code> and delete them.</div>"
     )
     file = escape(entry.file)
-    fields = (escape(entry.heading), answer, file, file, "", "", "", entry.guid)
+    fields = NoteFields(
+        prompt=escape(entry.heading),
+        answer=answer,
+        context=file,
+        source=file,
+        prompt_cjk="",
+        prompt_latin="",
+        terms="",
+        id=entry.guid,
+    )
     return PlannedNote(
         guid=entry.guid,
         key=entry.key,
@@ -247,7 +256,7 @@ def _removed_note(entry: LockEntry) -> PlannedNote:
         status="removed",
         location=entry.file,
         heading=entry.heading,
-        sort_field=sort_field(fields[0]),
+        sort_field=sort_field(fields.prompt),
     )
 
 

@@ -174,7 +174,9 @@ def _note_row(note_id: int, note: PlannedNote) -> tuple[object, ...]:
     tags = f" {' '.join(note.tags)} " if note.tags else ""
     return (
         note_id, note.guid, MODEL_ID, note.mod, -1, tags,
-        "\x1f".join(field.replace("\x1f", "\ufffd") for field in note.fields),  # the separator
+        "\x1f".join(  # the separator
+            field.replace("\x1f", "\ufffd") for field in note.fields.in_anki_order()
+        ),
         sort_text, checksum, 0, "",
     )
 

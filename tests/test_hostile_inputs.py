@@ -98,7 +98,7 @@ def test_crlf_and_lone_cr_files_make_the_same_notes_on_the_same_lines(
     assert locations == sorted(
         [f"{name}.md:{line}" for name in newlines for line in (4, 8)] + ["good.md:1"]
     )
-    answers = {note.fields[1] for note in result.plan.notes if note.heading == "Two"}
+    answers = {note.fields.answer for note in result.plan.notes if note.heading == "Two"}
     assert len(answers) == 1
 
 

@@ -47,3 +47,12 @@ def test_documentation_lists_the_frozen_names() -> None:
     doc = (Path(__file__).parent.parent / "docs" / "notetype.md").read_text(encoding="utf-8")
     for name in FROZEN_FIELDS + FROZEN_TEMPLATES + [str(FROZEN_MODEL_ID)]:
         assert f"`{name}`" in doc
+
+
+def test_named_fields_lay_out_in_the_frozen_order() -> None:
+    values = [f"value of {name}" for name in FROZEN_FIELDS]
+    fields = notetype.NoteFields(*values)
+    assert fields.in_anki_order() == tuple(values)
+    assert fields.by_anki_name() == dict(zip(FROZEN_FIELDS, values, strict=True))
+    assert fields.content() == tuple(values[:-1])
+    assert fields.with_id("g").by_anki_name()["Id"] == "g"
