@@ -150,11 +150,11 @@ STAGES: tuple[Stage, ...] = (
     Stage("checks", "flashgen.build", "duplicate_prompts"),
     Stage("load lockfile", "flashgen.build", "read_lock"),
     Stage("plan", "flashgen.build", "plan_deck"),
-    Stage("write", "flashgen.build", "write_deck"),
-    Stage("sqlite", "flashgen.write", "_write_collection", parent="write"),
-    Stage("zip", "flashgen.write", "_zip_package", parent="write"),
-    Stage("lockfile json", "flashgen.plan", "lock_to_json", parent="write"),
-    Stage("cache store", "flashgen.build", "BuildCache.store"),
+    Stage("write", "flashgen.sinks.apkg", "write_package"),
+    Stage("sqlite", "flashgen.sinks.apkg", "_write_collection", parent="write"),
+    Stage("zip", "flashgen.sinks.apkg", "_zip_package", parent="write"),
+    Stage("lockfile json", "flashgen.plan", "lock_to_json"),
+    Stage("cache store", "flashgen.commit", "BuildCache.store"),
 )
 """The functions the stage breakdown times. One that cannot be found, or that a build never
 calls, is an error (``StageError``): moving a function must move its row here too."""

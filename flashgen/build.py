@@ -1,32 +1,32 @@
-"""One deck build, narrated top to bottom: discover → read → split → render → fill → plan → write.
+"""One deck build, narrated top to bottom.
 
-Every stage but the last is a pure function of what the earlier ones returned (frozen values,
-no shared context); only the write stage touches the output folder. Read → split → render →
-fill run per file (``flashgen.files``): in parallel, and skipped for files whose result the
-incremental cache already holds.
+``plan_build`` gathers: discover → read → per file (split → render → fill → check) →
+cross-file checks → plan. It writes nothing: every stage is a pure function of what the
+earlier ones returned (frozen values, no shared context), and a file whose result the
+incremental cache holds is not built again (read-only look-ups, so ``check`` and ``list`` use
+the cache too). ``flashgen.commit`` then delivers the plan to a sink and records it.
 """
 
 import gc
-import hashlib
 import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TypeGuard, TypeVar
 
 from flashgen.cache import BuildCache, cache_path, entry_key, options_fingerprint
 from flashgen.checks import dangling_references, duplicate_prompts
 from flashgen.config import DeckConfig
-from flashgen.discover import Vault, discover
+from flashgen.discover import discover
 from flashgen.errors import ConfigError, Diagnostic, StrictModeError
 from flashgen.files import FileJob, FileResult, build_files, media_state
-from flashgen.lockfile import read_lock
+from flashgen.lockfile import Lock, read_lock
 from flashgen.media import MediaStore
 from flashgen.plan import DeckPlan, plan_deck
 from flashgen.read import read_source
+from flashgen.sinks import Delivery
 from flashgen.templates import CardTemplates, load_card_templates
-from flashgen.write import build_lock, write_deck
 
 Progress = Callable[[int, int], None]
 _T = TypeVar("_T")
@@ -45,6 +45,42 @@ class BuildOptions:
 
 
 @dataclass(frozen=True)
+class CacheUpdate:
+    """What committing the build records in the incremental cache."""
+
+    entries: Mapping[str, tuple[str, str, FileResult]]
+    """Files built (not taken from the cache) this time: relpath → key, media state, result."""
+    present: frozenset[str]
+    """Every file of the vault; the cache forgets the others."""
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """Everything a build found and decided, before anything is written."""
+
+    config: DeckConfig
+    templates: CardTemplates
+    plan: DeckPlan
+    previous: Lock | None
+    """The lockfile the plan continues (None: there was none)."""
+    lock_repaired: bool
+    """The lockfile on disk held something repaired on reading: it must be written again."""
+    diagnostics: tuple[Diagnostic, ...]
+    files: int
+    cached_files: int
+    """Files whose notes came from the incremental cache."""
+    memo: Mapping[str, str] = field(default_factory=dict)
+    """What the sink of the last commit asked to remember (``Delivery.memo``)."""
+    cache_update: CacheUpdate | None = None
+    """None when the build runs without the cache."""
+
+    @property
+    def lock_unchanged(self) -> bool:
+        """The lockfile on disk already is the one this plan records."""
+        return self.plan.lock == self.previous and not self.lock_repaired
+
+
+@dataclass(frozen=True)
 class BuildResult:
     config: DeckConfig
     plan: DeckPlan
@@ -55,6 +91,8 @@ class BuildResult:
     """Files whose notes came from the incremental cache."""
     up_to_date: bool = False
     """The package and lockfile on disk already were what this build would write."""
+    delivery: Delivery | None = None
+    """What the sink did; None for a dry run."""
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -64,108 +102,118 @@ class BuildResult:
 def build_deck(
     config: DeckConfig, options: BuildOptions = BuildOptions(), progress: Progress | None = None
 ) -> BuildResult:
+    """Plan the deck, then (unless a dry run) commit it to its ``.apkg`` package, holding
+    the build lock throughout so that a second build of the deck fails at once."""
+    from flashgen.commit import commit
+    from flashgen.output import build_lock
+    from flashgen.sinks.apkg import ApkgSink
+
+    if options.dry_run:
+        return dry_run_result(plan_build(config, options, progress))
+    with build_lock(config.output) as lock:
+        return commit(plan_build(config, options, progress), ApkgSink(config.output), lock)
+
+
+def dry_run_result(build: "BuildPlan") -> BuildResult:
+    return BuildResult(
+        config=build.config,
+        plan=build.plan,
+        diagnostics=build.diagnostics,
+        files=build.files,
+        written=False,
+        cached_files=build.cached_files,
+    )
+
+
+def plan_build(
+    config: DeckConfig, options: BuildOptions = BuildOptions(), progress: Progress | None = None
+) -> BuildPlan:
+    """Gather and plan the whole deck; writes nothing."""
     if not config.notes_dir.is_dir():
         raise ConfigError(f"notes folder not found: {config.notes_dir}")
     templates = load_card_templates(config.templates_dir)
     now = options.now if options.now is not None else _clock()
-    with nullcontext() if options.dry_run else build_lock(config.output), _no_gc():
-        return _build(config, options, templates, now, progress)
+    with no_gc():
+        vault = discover(config.notes_dir, config.include, config.exclude, config.media_root)
+        if not vault.sources:
+            raise ConfigError(f"no Markdown notes found in {config.notes_dir}")
+        steps = _Steps(2 * len(vault.sources), progress)
+        jobs = [steps.after(FileJob(source, read_source(source))) for source in vault.sources]
+        options_key = options_fingerprint(config)
+        keys = {job.source.relpath: _key(options_key, job) for job in jobs}
+        with BuildCache(cache_path(config.output) if options.cache else None) as cache:
+            cached = _cached_results(cache, keys, MediaStore(vault))
+            memo = cache.memo()
+        for result in cached.values():
+            steps.after(result)
+        missing = [job for job in jobs if job.source.relpath not in cached]
+        workers = options.jobs or os.cpu_count() or 1
+        built = {
+            result.relpath: steps.after(result)
+            for result in build_files(missing, config, vault, workers)
+        }
+        files = [cached.get(job.source.relpath) or built[job.source.relpath] for job in jobs]
 
+        notes = [note for file in files for note in file.notes]
+        diagnostics: list[Diagnostic] = list(vault.diagnostics)
+        diagnostics += [diagnostic for file in files for diagnostic in file.diagnostics]
+        diagnostics += dangling_references(
+            (file.titles for file in files),
+            ((file.relpath, term, line) for file in files for term, line in file.xrefs),
+        )
+        diagnostics += duplicate_prompts(notes)
 
-def _build(
-    config: DeckConfig,
-    options: BuildOptions,
-    templates: CardTemplates,
-    now: int,
-    progress: Progress | None,
-) -> BuildResult:
-    vault = discover(config.notes_dir, config.include, config.exclude, config.media_root)
-    if not vault.sources:
-        raise ConfigError(f"no Markdown notes found in {config.notes_dir}")
-    with BuildCache(cache_path(config.output) if options.cache else None) as cache:
-        return _build_vault(config, options, templates, now, progress, vault, cache)
-
-
-def _build_vault(
-    config: DeckConfig,
-    options: BuildOptions,
-    templates: CardTemplates,
-    now: int,
-    progress: Progress | None,
-    vault: Vault,
-    cache: BuildCache,
-) -> BuildResult:
-    steps = _Steps(2 * len(vault.sources), progress)
-    jobs = [steps.after(FileJob(source, read_source(source))) for source in vault.sources]
-    options_key = options_fingerprint(config)
-    keys = {job.source.relpath: _key(options_key, job) for job in jobs}
-    store = MediaStore(vault)
-    results: dict[str, FileResult] = {}
-    for job in jobs:
-        state, cached = cache.get(job.source.relpath, keys[job.source.relpath])
-        if _still_valid(cached, state, store):
-            results[job.source.relpath] = steps.after(cached)
-    cached_files = len(results)
-    missing = [job for job in jobs if job.source.relpath not in results]
-    for result in build_files(missing, config, vault, options.jobs or os.cpu_count() or 1):
-        results[result.relpath] = steps.after(result)
-    files = [results[job.source.relpath] for job in jobs]
-
-    notes = [note for file in files for note in file.notes]
-    diagnostics: list[Diagnostic] = list(vault.diagnostics)
-    diagnostics += [diagnostic for file in files for diagnostic in file.diagnostics]
-    diagnostics += dangling_references(
-        (file.titles for file in files),
-        ((file.relpath, term, line) for file in files for term, line in file.xrefs),
-    )
-    diagnostics += duplicate_prompts(notes)
-
-    read = read_lock(config.lockfile)
-    previous = read.lock if read else None
-    diagnostics += read.diagnostics if read else ()
-    plan = plan_deck(
-        config.name,
-        notes,
-        previous,
-        templates.fingerprint(),
-        now,
-        unreadable_files=frozenset(file.relpath for file in files if file.unreadable),
-        removed_grace_days=config.removed_grace_days,
-    )
-    diagnostics += plan.diagnostics
-    up_to_date = False
+        read = read_lock(config.lockfile)
+        previous = read.lock if read else None
+        diagnostics += read.diagnostics if read else ()
+        plan = plan_deck(
+            config.name,
+            notes,
+            previous,
+            templates.fingerprint(),
+            now,
+            unreadable_files=frozenset(file.relpath for file in files if file.unreadable),
+            removed_grace_days=config.removed_grace_days,
+        )
+        diagnostics += plan.diagnostics
     if options.strict and diagnostics:
         raise StrictModeError(
             f"{len(diagnostics)} problem(s) reported and --strict is on: nothing written",
             tuple(diagnostics),
         )
-    if not options.dry_run:
-        package = _package_digest(plan, templates)
-        repaired = read is not None and read.repaired
-        up_to_date = (
-            plan.lock == previous and not repaired and _unchanged_output(cache, config, package)
-        )
-        if not up_to_date:
-            write_deck(plan, templates, config.output, config.lockfile)
-        built = {job.source.relpath for job in missing}
-        cache.store(
-            {
-                file.relpath: (keys[file.relpath], file.media_state, file)
-                for file in files
-                if file.relpath in built and keys[file.relpath] and not file.unreadable
-            },
-            {file.relpath for file in files},
-            {"package": package, "package_stat": _stat(config.output)},
-        )
-    return BuildResult(
+    return BuildPlan(
         config=config,
+        templates=templates,
         plan=plan,
+        previous=previous,
+        lock_repaired=read is not None and read.repaired,
         diagnostics=tuple(diagnostics),
         files=len(vault.sources),
-        written=not options.dry_run,
-        cached_files=cached_files,
-        up_to_date=not options.dry_run and up_to_date,
+        cached_files=len(cached),
+        memo=memo,
+        cache_update=CacheUpdate(
+            entries={
+                relpath: (keys[relpath], result.media_state, result)
+                for relpath, result in built.items()
+                if keys[relpath] and not result.unreadable
+            },
+            present=frozenset(keys),
+        )
+        if options.cache
+        else None,
     )
+
+
+def _cached_results(
+    cache: BuildCache, keys: Mapping[str, str], store: MediaStore
+) -> dict[str, FileResult]:
+    """The files whose built result the cache holds and that still hold."""
+    results: dict[str, FileResult] = {}
+    for relpath, key in keys.items():
+        state, cached = cache.get(relpath, key)
+        if _still_valid(cached, state, store):
+            results[relpath] = cached
+    return results
 
 
 class _Steps:
@@ -194,35 +242,8 @@ def _still_valid(result: object, state: str, store: MediaStore) -> TypeGuard[Fil
     return media_state(store, result.relpath, result.media_refs) == state
 
 
-def _package_digest(plan: DeckPlan, templates: CardTemplates) -> str:
-    """With the lockfile, everything the package's bytes depend on: which notes it holds
-    (removed ones leave after their grace period) and the notetype."""
-    digest = hashlib.sha256(templates.fingerprint().encode())
-    digest.update(
-        "\0".join(f"{note.guid}|{note.mod}|{note.status == 'removed'}" for note in plan.notes)
-        .encode()
-    )
-    return digest.hexdigest()
-
-
-def _unchanged_output(cache: BuildCache, config: DeckConfig, package: str) -> bool:
-    """The package on disk is the one the last build wrote from the same lockfile and
-    notes: writing it again would give the same bytes."""
-    return cache.meta("package") == package and cache.meta("package_stat") == _stat(
-        config.output
-    )
-
-
-def _stat(path: os.PathLike[str]) -> str:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return "missing"
-    return f"{status.st_size}|{status.st_mtime_ns}|{status.st_ino}"
-
-
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def no_gc() -> Iterator[None]:
     """A build allocates many small objects and frees them by reference counting; the cyclic
     collector only walks them again and again (a fifth of a build's time)."""
     enabled = gc.isenabled()

@@ -120,6 +120,16 @@ class BuildCache:
             return None
         return str(row[0]) if row else None
 
+    def memo(self) -> dict[str, str]:
+        """Every ``meta`` row: what the last commit's sink asked to remember."""
+        if self._connection is None:
+            return {}
+        try:
+            rows = self._connection.execute("SELECT name, value FROM meta").fetchall()
+        except sqlite3.DatabaseError:
+            return {}
+        return {str(name): str(value) for name, value in rows}
+
     def store(
         self,
         changed: dict[str, tuple[str, str, Any]],

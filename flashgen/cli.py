@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from flashgen import __version__
-from flashgen.build import BuildOptions, BuildResult, Progress, build_deck
+from flashgen.build import BuildOptions, BuildResult, Progress, build_deck, plan_build
 from flashgen.config import (
     SUBDECK_MODES,
     DeckConfig,
@@ -176,7 +176,7 @@ def check(
     failed = 0
     for config in _configs(targets, overrides):
         try:
-            result = build_deck(config, BuildOptions(dry_run=True))
+            result = plan_build(config)
         except FlashgenError as exc:
             failed += _report_failure(exc)
             continue
@@ -205,7 +205,7 @@ def list_cards(targets: tuple[Path, ...], as_json: bool, **overrides: Any) -> No
     """
     rows = []
     for config in _configs(targets, overrides):
-        result = _run(lambda c=config: build_deck(c, BuildOptions(dry_run=True)))
+        result = _run(lambda c=config: plan_build(c))
         for note in result.plan.notes:
             if note.status != "removed":
                 rows.append(

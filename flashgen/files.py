@@ -72,7 +72,7 @@ def build_file(
             titles=frozenset(),
             xrefs=(),
             media_refs=(),
-            media_state="",
+            media_state=media_state(store, job.source.relpath, ()),
             unreadable=not read.opted_out,
         )
     parsed = split_document(read.document, md, config.levels, config.ignore_headings)

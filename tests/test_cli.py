@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from flashgen.cli import cli
-from flashgen.write import build_lock
+from flashgen.output import build_lock
 from tests.hostile_support import (
     copy_vault,
     flashgen_command,

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from flashgen.fill import NoteContent
 from flashgen.identity import sketch, text_hash
 from flashgen.lockfile import Lock, lock_to_json, merge_lock_files, parse_lock
-from flashgen.notetype import RECALL, sort_field
+from flashgen.notetype import RECALL, NoteFields, sort_field
 from flashgen.plan import plan_deck
 
 FINGERPRINT = "0" * 64
@@ -28,12 +28,12 @@ START = 1_800_000_000
 
 def note(key: str, body: str) -> NoteContent:
     relpath, heading = key.split(" › ")
-    fields = (heading, body, "", relpath, "", "", "")
+    fields = NoteFields(heading, body, "", relpath, "", "", "")
     return NoteContent(
         key=key, relpath=relpath, line=1, heading=heading, fields=fields, tags=(), deck="D",
         media=(), body_hash=text_hash(body), body_sketch=sketch(body),
         card_templates=(RECALL,),
-        content_hash=hashlib.sha256("\0".join(fields).encode()).hexdigest()[:24],
+        content_hash=hashlib.sha256("\0".join(fields.content()).encode()).hexdigest()[:24],
         sort_field=sort_field(heading),
     )
 

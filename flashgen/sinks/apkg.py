@@ -1,10 +1,10 @@
-"""Stage 7, the only one with side effects: write the package, then the lockfile.
+"""The ``.apkg`` sink: write the deck as an Anki package, as File → Import reads it.
 
 This is the one module that imports genanki: it provides the collection schema, the deck and
 notetype JSON. Notes and cards are inserted here directly, so that each note carries its own
-``mod`` (the time its content last changed) instead of the build time. Both files are written
+``mod`` (the time its content last changed) instead of the build time. The package is written
 to a temporary file beside the target and renamed into place, so a build killed at any moment
-leaves the previous package and lockfile whole.
+leaves the previous package whole.
 """
 
 import hashlib
@@ -12,94 +12,85 @@ import json
 import os
 import shutil
 import sqlite3
-import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from glob import escape as glob_escape
+from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from flashgen.errors import BuildLockedError, WriteError
+from flashgen.errors import WriteError
 from flashgen.media import MediaFile
 from flashgen.notetype import FIELDS, MODEL_ID, MODEL_NAME, SORT_FIELD_INDEX
+from flashgen.output import make_folder, remove_leftovers, replace_atomically
 from flashgen.plan import DeckPlan, PlannedNote
+from flashgen.sinks import Delivery
 from flashgen.templates import CardTemplates
+
+if TYPE_CHECKING:
+    from flashgen.build import BuildPlan
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _CHUNK = 1 << 20
+_SEPARATOR = "\x1f"
+"""Between the fields of a note in Anki's database."""
 
 
-def write_deck(plan: DeckPlan, templates: CardTemplates, output: Path, lockfile: Path) -> None:
-    """Write the package, then the lockfile. Call it holding ``build_lock(output)``."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(output, lockfile)
-    with tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent) as scratch:
-        database = Path(scratch) / "collection.anki2"
-        _write_collection(database, plan, templates)
-        _replace_atomically(output, lambda path: _zip_package(path, database, plan))
-    _replace_atomically(lockfile, lambda path: path.write_text(plan.lock_text, "utf-8"))
+@dataclass(frozen=True)
+class ApkgSink:
+    """Writes ``output``; skips the write when the package there is already this plan's."""
+
+    output: Path
+
+    def deliver(self, build: "BuildPlan") -> Delivery:
+        digest = package_digest(build.plan, build.templates)
+        if build.lock_unchanged and build.memo.get("package") == digest and (
+            build.memo.get("package_stat") == _stat(self.output)
+        ):
+            return Delivery(f"{self.output} is up to date", changed=False, memo=build.memo)
+        write_package(build.plan, build.templates, self.output)
+        return Delivery(
+            f"wrote {self.output}",
+            memo={"package": digest, "package_stat": _stat(self.output)},
+        )
 
 
-def _remove_leftovers(output: Path, lockfile: Path) -> None:
-    """Temporary files of a build that was killed: with the lock held, none is in use."""
-    for target in (output, lockfile):
-        for leftover in target.parent.glob(f".{glob_escape(target.name)}.*"):
-            if leftover.name == _lock_name(output):
-                continue
-            if leftover.is_dir() and not leftover.is_symlink():
-                shutil.rmtree(leftover, ignore_errors=True)
-            else:
-                leftover.unlink(missing_ok=True)
-
-
-def _lock_name(output: Path) -> str:
-    return f".{output.name}.build-lock"
-
-
-@contextmanager
-def build_lock(output: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``output`` for the whole build; a second build fails fast.
-
-    Worker processes forked by the build share the lock, and die with the build (see
-    ``files._die_with``), so a killed build does not leave it behind.
-    """
-    output.parent.mkdir(parents=True, exist_ok=True)
-    path = output.with_name(_lock_name(output))
-    with open(path, "a+b") as handle:
+def write_package(plan: DeckPlan, templates: CardTemplates, output: Path) -> None:
+    """Write the package of ``plan`` to ``output``. Call it holding ``build_lock(output)``
+    (or with an ``output`` no other build writes)."""
+    make_folder(output.parent)
+    remove_leftovers(output, output)
+    try:
+        scratch = tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent)
+    except OSError as exc:
+        raise WriteError(f"cannot write {output}: {exc.strerror}") from exc
+    with scratch:
+        database = Path(scratch.name) / "collection.anki2"
         try:
-            _lock(handle)
-        except OSError as exc:
-            raise BuildLockedError(
-                f"another flashgen build is writing {output} right now; try again when it ends"
-            ) from exc
-        try:
-            yield
-        finally:
-            _unlock(handle)
+            _write_collection(database, plan, templates)
+        except (OSError, sqlite3.Error) as exc:
+            raise WriteError(f"cannot write {output}: {exc}") from exc
+        replace_atomically(output, lambda path: _zip_package(path, database, plan))
 
 
-if sys.platform == "win32":
-    import msvcrt
+def package_digest(plan: DeckPlan, templates: CardTemplates) -> str:
+    """With the lockfile, everything the package's bytes depend on: which notes it holds
+    (removed ones leave after their grace period) and the notetype."""
+    digest = hashlib.sha256(templates.fingerprint().encode())
+    digest.update(
+        "\0".join(f"{note.guid}|{note.mod}|{note.status == 'removed'}" for note in plan.notes)
+        .encode()
+    )
+    return digest.hexdigest()
 
-    def _lock(handle: IO[bytes]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
 
-    def _unlock(handle: IO[bytes]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(handle: IO[bytes]) -> None:
-        fcntl.flock(handle, fcntl.LOCK_UN)
+def _stat(path: Path) -> str:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return "missing"
+    return f"{status.st_size}|{status.st_mtime_ns}|{status.st_ino}"
 
 
 def notetype_model(templates: CardTemplates) -> Any:
@@ -174,8 +165,8 @@ def _note_row(note_id: int, note: PlannedNote) -> tuple[object, ...]:
     tags = f" {' '.join(note.tags)} " if note.tags else ""
     return (
         note_id, note.guid, MODEL_ID, note.mod, -1, tags,
-        "\x1f".join(  # the separator
-            field.replace("\x1f", "\ufffd") for field in note.fields.in_anki_order()
+        _SEPARATOR.join(
+            field.replace(_SEPARATOR, "\ufffd") for field in note.fields.in_anki_order()
         ),
         sort_text, checksum, 0, "",
     )
@@ -216,18 +207,3 @@ def _copy_media(item: MediaFile, out: IO[bytes]) -> None:
     expected = item.name.removeprefix("flashgen-").rsplit(".", 1)[0]
     if digest.hexdigest()[: len(expected)] != expected:
         raise WriteError(f"media changed during the build: {item.path}; build again")
-
-
-def _replace_atomically(target: Path, write: Callable[[Path], object]) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise WriteError(f"cannot write {target}: {exc.strerror}") from exc
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
