@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -27,6 +27,7 @@ from flashgen.vault import default_deck_name, file_stem, init_deck
 
 DECKS_DIR = Path("decks")
 PROGRESS_AFTER_SECONDS = 1.0
+_T = TypeVar("_T")
 
 
 def main() -> None:
@@ -126,18 +127,12 @@ def build(
       flashgen build ~/notes -o notes.apkg --deck Notes --media-root ~/blog
     """
     options = BuildOptions(dry_run=dry_run, strict=strict, cache=not no_cache, jobs=jobs)
-    skipped = failed = 0
-    for config in _configs(targets, overrides):
-        try:
-            with _progress(quiet) as progress:
-                result = build_deck(config, options, progress)
-        except StrictModeError as exc:
-            _print_diagnostics(exc.diagnostics, config, quiet=False)
-            failed += _report_failure(exc)
-            continue
-        except FlashgenError as exc:
-            failed += _report_failure(exc)
-            continue
+    skipped = 0
+    decks = _Decks(quiet)
+    for config, result in decks.run(
+        _configs(targets, overrides),
+        lambda config, progress: build_deck(config, options, progress),
+    ):
         _print_diagnostics(result.diagnostics, config, quiet)
         if not quiet:
             _print_summary(result, verbose)
@@ -148,7 +143,80 @@ def build(
             f"{skipped} error(s) (see above): those files were skipped, "
             f"the package {written} with the rest of the notes"
         )
-    if failed:
+    if decks.failed:
+        sys.exit(1)
+
+
+@cli.command()
+@deck_options(WRITTEN_OUTPUT)
+@click.option(
+    "--anki-connect", "anki_connect", metavar="URL",
+    help="Sync through AnkiConnect at URL (default when it answers: http://127.0.0.1:8765).",
+)
+@click.option(
+    "--collection", type=click.Path(dir_okay=False, path_type=Path),
+    help="Sync into this collection file (Anki must be closed).",
+)
+@click.option("--profile", metavar="NAME", help="Sync into this Anki profile's collection.")
+@click.option("--keep-removed", is_flag=True, help="Tag removed sections' notes, never delete.")
+@click.option("--yes", is_flag=True, help="Delete even more notes than the safety limit.")
+@click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
+@click.option(
+    "--check", "check_only", is_flag=True,
+    help="Like --dry-run, but exit 1 when Anki does not hold the deck as built.",
+)
+@click.option("--strict", is_flag=True, help="Fail (and change nothing) on any warning.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("--no-cache", is_flag=True, help="Build every file again.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per CPU)."
+)
+def sync(
+    targets: tuple[Path, ...], anki_connect: str | None, collection: Path | None,
+    profile: str | None, keep_removed: bool, yes: bool, dry_run: bool, check_only: bool,
+    strict: bool, quiet: bool, no_cache: bool, jobs: int | None, **overrides: Any,
+) -> None:
+    """Build, then bring the deck into your Anki: new and changed notes imported as File →
+    Import would (review history kept, edits made in Anki to unchanged notes kept), notes of
+    removed sections deleted.
+
+    Which Anki: --anki-connect, --collection or --profile; with none, AnkiConnect when it
+    answers at http://127.0.0.1:8765, else the only Anki profile's collection.
+
+    Exit status: 0 synced (or, with --check, Anki holds the deck as built); 1 an error, a
+    refused sync (more deletions than the safety limit, see --yes), or with --check a
+    difference; 2 usage error.
+
+    \b
+    Example:
+      flashgen sync                        # every decks/*.toml, into the Anki that is open
+      flashgen sync decks/systems.toml --profile "User 1"
+      flashgen sync ~/notes --collection ~/anki/collection.anki2 --dry-run
+    """
+    from flashgen.sinks.anki import SyncOptions
+    from flashgen.sync import AnkiChoice, open_anki, sync_deck
+
+    options = BuildOptions(strict=strict, cache=not no_cache, jobs=jobs)
+    sync_options = SyncOptions(keep_removed=keep_removed, yes=yes, dry_run=dry_run or check_only)
+    configs = _configs(targets, overrides)
+    differs = 0
+    decks = _Decks(quiet)
+    with ExitStack() as stack:
+        destination = _run(
+            lambda: stack.enter_context(open_anki(AnkiChoice(anki_connect, collection, profile)))
+        )
+        for config, (result, delivery) in decks.run(
+            configs,
+            lambda config, progress: sync_deck(
+                config, destination, options, sync_options, progress
+            ),
+        ):
+            _print_diagnostics(result.diagnostics, config, quiet)
+            if not quiet:
+                _print_summary(result, verbose=False)
+                click.echo(delivery.summary)
+            differs += delivery.changed
+    if decks.failed or (check_only and differs):
         sys.exit(1)
 
 
@@ -409,6 +477,31 @@ def _run(call: Any) -> Any:
         return call()
     except FlashgenError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+class _Decks:
+    """Runs one library call per deck: a deck that fails as a whole is reported (with what
+    ``--strict`` found) and counted, and the other decks go on."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.failed = 0
+
+    def run(
+        self, configs: Iterable[DeckConfig], call: Callable[[DeckConfig, Progress | None], _T]
+    ) -> Iterator[tuple[DeckConfig, _T]]:
+        for config in configs:
+            try:
+                with _progress(self.quiet) as progress:
+                    value = call(config, progress)
+            except StrictModeError as exc:
+                _print_diagnostics(exc.diagnostics, config, quiet=False)
+                self.failed += _report_failure(exc)
+                continue
+            except FlashgenError as exc:
+                self.failed += _report_failure(exc)
+                continue
+            yield config, value
 
 
 def _report_failure(error: FlashgenError) -> int:

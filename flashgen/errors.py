@@ -31,6 +31,16 @@ class WriteError(FlashgenError):
     """The package or the lockfile could not be written."""
 
 
+class AnkiError(FlashgenError):
+    """Anki could not be reached or opened (AnkiConnect not answering or refusing a request,
+    a collection Anki holds open, the ``anki`` library missing): nothing was changed there."""
+
+
+class SyncRefusedError(FlashgenError):
+    """A sync would delete more notes from Anki than the safety limit allows without
+    ``--yes``: nothing was changed in Anki."""
+
+
 class StrictModeError(FlashgenError):
     """``--strict`` is on and the build reported warnings: nothing was written."""
 
