@@ -449,7 +449,7 @@ def find(notes: list[PlannedNote], place: Place) -> PlannedNote:
         for note in notes
         if note.location.startswith(place.file + ":")
         and note.heading == place.heading
-        and place.word in note.fields[1]
+        and place.word in note.fields.answer
     ]
     assert len(found) == 1, f"{place}: {[(n.location, n.heading) for n in notes]}"
     return found[0]

@@ -32,7 +32,6 @@ from markupsafe import Markup
 from flashgen.anki_template import CardContext, render_card
 from flashgen.errors import WriteError
 from flashgen.media import MediaFile
-from flashgen.notetype import FIELDS
 from flashgen.plan import DeckPlan
 from flashgen.templates import CardTemplates, load_card_templates
 
@@ -102,7 +101,7 @@ def preview_notes(plan: DeckPlan) -> list[PreviewNote]:
     return [
         PreviewNote(
             guid=note.guid,
-            fields=dict(zip(FIELDS, note.fields, strict=True)),
+            fields=note.fields.by_anki_name(),
             card_templates=note.card_templates,
             deck=note.deck,
             tags=note.tags,
