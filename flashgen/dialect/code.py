@@ -1,5 +1,8 @@
 """Fenced and indented code, highlighted by Pygments into CSS classes.
 
+The lexers go through ``flashgen.lexing``, which gives Pygments' tokens in about 0.4× the
+time.
+
 ``highlight_code`` is the one place that knows the highlighter; the stylesheet colours its
 classes per theme.
 """
@@ -19,6 +22,8 @@ from pygments.lexer import Lexer
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from flashgen.lexing import accelerated
+
 _FORMATTER = HtmlFormatter(cssclass="highlight")
 
 
@@ -30,7 +35,7 @@ def plugin(md: MarkdownIt) -> None:
 @lru_cache(maxsize=128)
 def _lexer(language: str) -> Lexer | None:
     try:
-        return get_lexer_by_name(language, stripnl=False, ensurenl=True)
+        return accelerated(get_lexer_by_name(language, stripnl=False, ensurenl=True))
     except ClassNotFound:
         return None
 
