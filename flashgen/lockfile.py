@@ -463,6 +463,14 @@ def _newest_first(entry: LockEntry) -> tuple[int, bool, str]:
     return (entry.last_time, entry.active, json.dumps(_entry_item(entry), sort_keys=True))
 
 
+def _winner(
+    claims: list[tuple[int, LockEntry]], rank: Callable[[tuple[int, LockEntry]], Any]
+) -> tuple[int, LockEntry]:
+    """The claim that ranks highest; a lone claim (nearly every one) without ranking it, which
+    serialises the entry."""
+    return claims[0] if len(claims) == 1 else max(claims, key=rank)
+
+
 def resolve_entries(
     located: Iterable[tuple[int, LockEntry]], namespace: str, diagnostics: list[Diagnostic]
 ) -> tuple[LockEntry, ...]:
@@ -480,7 +488,7 @@ def resolve_entries(
     twice: list[int] = []
     by_guid: dict[str, list[tuple[int, LockEntry]]] = defaultdict(list)
     for claims in by_key.values():
-        line, entry = max(claims, key=lambda claim: _newest_first(claim[1]))
+        line, entry = _winner(claims, lambda claim: _newest_first(claim[1]))
         if len({claim[1] for claim in claims}) > 1:
             twice.append(line)
         by_guid[entry.guid].append((line, entry))
@@ -494,7 +502,7 @@ def resolve_entries(
 
     kept: list[LockEntry] = []
     for guid, claims in by_guid.items():
-        line, entry = max(claims, key=rank)
+        line, entry = _winner(claims, rank)
         for other_line, other in claims:
             if other is not entry:
                 diagnostics.append(_note(
