@@ -68,6 +68,7 @@ def options_fingerprint(config: DeckConfig) -> str:
         config.ignore_headings,
         config.inline_tags,
         config.allow_unsafe_html,
+        config.single_newline_breaks,
     ]
     return hashlib.sha256(json.dumps(shaping).encode()).hexdigest()
 

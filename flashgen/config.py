@@ -35,10 +35,20 @@ class DeckConfig:
     allow_unsafe_html: bool = False
     removed_grace_days: int = 90
     """How long a removed section stays in the package, tagged ``flashgen::removed``."""
+    line_breaks: bool | None = None
+    """A single newline is a line break, as Obsidian shows it; None: only in an Obsidian vault
+    (an ``.obsidian/`` folder in the notes folder or above it)."""
 
     @property
     def lockfile(self) -> Path:
         return lockfile_for(self.output)
+
+    @property
+    def single_newline_breaks(self) -> bool:
+        if self.line_breaks is not None:
+            return self.line_breaks
+        folders = (self.notes_dir, *self.notes_dir.parents)
+        return any((folder / ".obsidian").is_dir() for folder in folders)
 
 
 def ignored_heading_key(heading: str) -> str:
@@ -71,6 +81,7 @@ _KNOWN_KEYS = {
     "templates",
     "allow_unsafe_html",
     "removed_grace_days",
+    "line_breaks",
 }
 
 
@@ -109,6 +120,7 @@ def load_deck_definition(path: Path) -> DeckConfig:
         templates_dir=(base / templates).resolve() if templates else None,
         allow_unsafe_html=_bool(data, "allow_unsafe_html", path, False),
         removed_grace_days=_int(data, "removed_grace_days", path, 90),
+        line_breaks=_bool(data, "line_breaks", path, False) if "line_breaks" in data else None,
     )
 
 

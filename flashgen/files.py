@@ -26,6 +26,8 @@ from flashgen.media import MediaStore
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
 
+    from flashgen.dialect import DialectOptions
+
 PARALLEL_MIN_BYTES = 256 * 1024
 """Below this much Markdown to build, starting worker processes costs more than it saves."""
 
@@ -118,7 +120,7 @@ def build_files(
 
     size = sum(len(job.raw) for job in jobs if isinstance(job.raw, bytes))
     if workers <= 1 or len(jobs) < 2 or size < PARALLEL_MIN_BYTES:
-        md, store = make_markdown(), MediaStore(vault)
+        md, store = make_markdown(_dialect(config)), MediaStore(vault)
         for job in jobs:
             yield build_file(job, config, md, store)
         return
@@ -142,7 +144,7 @@ def _start_worker(config: DeckConfig, vault: Vault, parent: int) -> None:
 
     global _worker
     _die_with(parent)
-    _worker = (config, make_markdown(), MediaStore(vault))
+    _worker = (config, make_markdown(_dialect(config)), MediaStore(vault))
 
 
 def _die_with(parent: int) -> None:
@@ -157,6 +159,13 @@ def _die_with(parent: int) -> None:
         return
     if os.getppid() != parent:
         os._exit(1)
+
+
+def _dialect(config: DeckConfig) -> "DialectOptions":
+    """The dialect's options from the deck's."""
+    from flashgen.dialect import DialectOptions
+
+    return DialectOptions(line_breaks=config.single_newline_breaks)
 
 
 def _work(job: FileJob) -> FileResult:

@@ -11,7 +11,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from flashgen.dialect import plain_text
+from flashgen.dialect import notes_html, plain_text
 from flashgen.errors import Diagnostic
 from flashgen.media import MediaFile, MediaStore
 from flashgen.prompt import Prompt, parse_prompt
@@ -133,6 +133,7 @@ def render_document(
             continue
         start, end = section.tokens
         answer_html = md.renderer.render(tokens[start:end], md.options, env)
+        answer_html += notes_html(md, env)
         cjk_html = latin_html = ""
         if prompt.bilingual:
             # The names are parts of the heading, whose problems the prompt already reported.

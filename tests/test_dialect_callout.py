@@ -53,3 +53,30 @@ def test_callout_of_only_a_title_line_is_an_empty_box(obsidian: RenderedFile) ->
 )
 def test_callout_forms(tmp_path: Path, body: str, expected: str) -> None:
     assert answer(tmp_path, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "> [!column|flex]\n> > [!note] Inner\n> > $$\n> > x\n> > $$",
+            '<div class="fg-callout fg-callout-column" data-callout-metadata="flex">\n'
+            '<div class="fg-callout-title">Column</div>\n'
+            '<div class="fg-callout fg-callout-note">\n<div class="fg-callout-title">Inner</div>\n'
+            '<div class="fg-math">\\[x\\]</div>\n</div>\n</div>',
+        ),
+        (
+            "> [!warning| no-icon] Title *here*\n> body",
+            '<div class="fg-callout fg-callout-warning" data-callout-metadata="no-icon">\n'
+            '<div class="fg-callout-title">Title <em>here</em></div>\n<p>body</p>\n</div>',
+        ),
+        (
+            "> [!tip]+ Open\n> body",
+            '<div class="fg-callout fg-callout-tip">\n'
+            '<div class="fg-callout-title">Open</div>\n<p>body</p>\n</div>',
+        ),
+    ],
+    ids=["nested-with-metadata-and-math", "metadata-with-space", "foldable-open"],
+)
+def test_callouts_with_metadata_and_nesting(tmp_path: Path, body: str, expected: str) -> None:
+    assert answer(tmp_path, body) == expected

@@ -2,8 +2,9 @@
 
 CommonMark with GFM tables and strikethrough and raw HTML, plus one module per syntax, each
 holding its parse rule and its render rule side by side: ``math`` (``$``, ``$$``, ``\\(``,
-``\\[``), ``cjk`` (emphasis next to CJK text), ``wikilinks`` and ``callout`` (Obsidian),
-``xref`` (``Term^``), ``code`` (Pygments), ``images``, ``html``, ``tags``, ``tables``.
+``\\[``), ``cjk`` (emphasis next to CJK text), Obsidian's ``wikilinks``, ``callout``,
+``highlight``, ``blockids``, ``comments`` and ``footnotes``, ``xref`` (``Term^``), ``code``
+(Pygments), ``images``, ``html``, ``tags``, ``tables``.
 Create it once per build with ``make_markdown()`` and pass it to the stages that parse or
 render.
 
@@ -11,12 +12,18 @@ Render rules never change the parsed tokens; what they need from the file being 
 they ask of ``env["flashgen"]`` (``tokens.RenderHooks``).
 """
 
+from dataclasses import dataclass
+
 from markdown_it import MarkdownIt
 
 from flashgen.dialect import (
+    blockids,
     callout,
     cjk,
     code,
+    comments,
+    footnotes,
+    highlight,
     html,
     images,
     lines,
@@ -27,18 +34,30 @@ from flashgen.dialect import (
     wikilinks,
     xref,
 )
+from flashgen.dialect.footnotes import notes_html
 from flashgen.dialect.tokens import RenderHooks, plain_text
 
-__all__ = ["RenderHooks", "make_markdown", "plain_text"]
+__all__ = ["DialectOptions", "RenderHooks", "make_markdown", "notes_html", "plain_text"]
 
 
-def make_markdown() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True}).enable("strikethrough")
+@dataclass(frozen=True)
+class DialectOptions:
+    line_breaks: bool = False
+    """A single newline is a line break (Obsidian's reading view), not a space."""
+
+
+def make_markdown(options: DialectOptions = DialectOptions()) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "breaks": options.line_breaks})
+    md.enable("strikethrough")
     for plugin in (
+        comments.plugin,
         math.plugin,
         cjk.plugin,
+        highlight.plugin,
         nesting.plugin,
+        footnotes.plugin,
         wikilinks.plugin,
+        blockids.plugin,
         callout.plugin,
         lines.plugin,
         xref.plugin,

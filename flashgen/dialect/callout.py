@@ -1,6 +1,8 @@
 """Obsidian callouts: ``> [!note] Title`` blockquotes become titled boxes of their kind.
 
-The title keeps its inline Markdown; a callout without one is titled by its kind.
+The title keeps its inline Markdown; a callout without one is titled by its kind. Metadata
+(``[!column|flex]``) becomes ``data-callout-metadata``; a foldable callout (``+``/``-``) is
+shown open, as on a card the answer is there to be read. Nested callouts are boxes in boxes.
 """
 
 import re
@@ -11,8 +13,9 @@ from markdown_it.token import Token
 
 from flashgen.dialect.tokens import text_token
 
-_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*(.*)")
-_CALLOUT_MARKER = re.compile(r"\[![A-Za-z][\w-]*\][+-]?[ \t]*")
+_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)[ \t]*(?:\|([^\]\n]*))?\]([+-]?)[ \t]*(.*)")
+"""``[!type|metadata]+ Title``: Obsidian's own form (metadata such as ``flex`` or ``no-icon``
+is for themes and CSS snippets; ``+``/``-`` folds it in the editor)."""
 
 
 def plugin(md: MarkdownIt) -> None:
@@ -37,22 +40,24 @@ def _callout(tokens: list[Token], index: int) -> None:
     match = _CALLOUT.match(inline.content.split("\n", 1)[0])
     children = inline.children or []
     first = children[0] if children else None
-    marker = _CALLOUT_MARKER.match(first.content) if first and first.type == "text" else None
+    marker = _CALLOUT.match(first.content) if first and first.type == "text" else None
     if match is None or first is None or marker is None:
         return
     kind = match.group(1).lower()
     opener.tag = "div"
     opener.attrSet("class", f"fg-callout fg-callout-{kind}")
+    if metadata := (match.group(2) or "").strip():
+        opener.attrSet("data-callout-metadata", metadata)
     _closing(tokens, index).tag = "div"
     cut = next(
         (i for i, c in enumerate(children) if c.type in ("softbreak", "hardbreak")),
         len(children),
     )
-    title_children = [text_token(first, first.content[marker.end() :]), *children[1:cut]]
+    title_children = [text_token(first, marker.group(4)), *children[1:cut]]
     if not any(c.type != "text" or c.content.strip() for c in title_children):
         title_children = [text_token(first, kind.capitalize())]
     title = Token("inline", "", 0)
-    title.content = match.group(2).strip()
+    title.content = match.group(4).strip()
     title.map = inline.map
     title.children = [c for c in title_children if c.type != "text" or c.content]
     title_open = Token("callout_title_open", "div", 1)

@@ -30,8 +30,8 @@ _IDEOGRAPHIC_VARIATION_SELECTORS = range(0xE0100, 0xE01F0)
 
 
 def plugin(md: MarkdownIt) -> None:
-    md.inline.ruler.at("emphasis", _amended(emphasis.tokenize))
-    md.inline.ruler.at("strikethrough", _amended(strikethrough.tokenize))
+    md.inline.ruler.at("emphasis", cjk_friendly(emphasis.tokenize))
+    md.inline.ruler.at("strikethrough", cjk_friendly(strikethrough.tokenize))
 
 
 def is_cjk_character(char: str) -> bool:
@@ -43,7 +43,9 @@ def is_cjk_character(char: str) -> bool:
     return not any(low <= code <= high for low, high in _EMOJI)
 
 
-def _amended(tokenize: InlineRule) -> InlineRule:
+def cjk_friendly(tokenize: InlineRule) -> InlineRule:
+    """``tokenize``, a delimiter rule, with the flags of the runs it pushes amended."""
+
     def rule(state: StateInline, silent: bool) -> bool:
         start, first = state.pos, len(state.delimiters)
         if not tokenize(state, silent):
