@@ -49,7 +49,7 @@ _T = TypeVar("_T")
 _How = Literal["same", "renamed"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     entry: LockEntry
     how: _How
@@ -60,12 +60,14 @@ def match_entries(
 ) -> tuple[dict[str, Match], list[Diagnostic]]:
     """Pair sections with the lockfile entries they continue (see the module docstring)."""
     matching = _Matching(notes)
-    live = [entry for entry in entries if entry.active]
-    removed = [entry for entry in entries if not entry.active]
+    live = [entry for entry in entries if entry.removed is None]
+    removed = [entry for entry in entries if entry.removed is not None]
     matching.run(live)
-    continued_elsewhere = dict(matching.matches)
-    matching.run(removed)
-    diagnostics = _superseded(notes, continued_elsewhere, removed)
+    diagnostics = []
+    if removed:
+        continued_elsewhere = dict(matching.matches)
+        matching.run(removed)
+        diagnostics += _superseded(notes, continued_elsewhere, removed)
     diagnostics += matching.ambiguity_warnings()
     return matching.matches, diagnostics
 
@@ -83,6 +85,8 @@ class _Matching:
     ambiguous: dict[str, _Ambiguity] = field(default_factory=dict)
 
     def run(self, entries: list[LockEntry]) -> None:
+        if not entries:
+            return
         taken: set[int] = set()
 
         def left() -> tuple[list[NoteContent], list[LockEntry]]:
@@ -95,15 +99,13 @@ class _Matching:
                 taken.add(id(entry))
 
         notes, rest = left()
-        entry_files = _by_file(entries, lambda entry: entry.file)
-        for relpath, in_file in _by_file(notes, lambda note: note.relpath).items():
-            if relpath in entry_files:
-                settle(_pair_by_heading_path(in_file, entry_files[relpath]), "same")
-        notes, rest = left()
-        if not notes or not rest:
+        settle(_same_place(notes, entries), "same")
+        if len(self.matches) == len(self.notes) or len(taken) == len(entries):
             return
-        gone = set(entry_files) - {note.relpath for note in self.notes}
-        for new_file, old_file in _renamed_files(notes, rest, gone, set(entry_files)):
+        notes, rest = left()
+        entry_files = {entry.file for entry in entries}
+        gone = entry_files - {note.relpath for note in self.notes}
+        for new_file, old_file in _renamed_files(notes, rest, gone, entry_files):
             settle(_pair_by_heading_path(new_file, old_file), "renamed")
         for same_section in _ROUNDS:
             notes, rest = left()
@@ -115,6 +117,8 @@ class _Matching:
                 self.ambiguous.setdefault(key, ambiguity)
 
     def ambiguity_warnings(self) -> list[Diagnostic]:
+        if not self.ambiguous:
+            return []
         by_key = {note.key: note for note in self.notes}
         return [
             _ambiguity(by_key[key], ambiguity)
@@ -128,6 +132,35 @@ def _by_file(items: Iterable[_T], file_of: Callable[[_T], str]) -> dict[str, lis
     for item in items:
         grouped[file_of(item)].append(item)
     return grouped
+
+
+def _same_place(
+    notes: list[NoteContent], entries: list[LockEntry]
+) -> list[tuple[NoteContent, LockEntry]]:
+    """Step 1. Most sections have a key no sibling shares and are paired by key at once;
+    the others (a key with an occurrence number, or one that gained or lost a sibling) are
+    paired by heading path within their file."""
+    by_key = {entry.key: entry for entry in entries}
+    note_keys = {note.key for note in notes}
+    pairs: list[tuple[NoteContent, LockEntry]] = []
+    crowded: list[NoteContent] = []
+    for note in notes:
+        key = note.key
+        sibling = f"{key} [2]"
+        if key.endswith("]") or sibling in by_key or sibling in note_keys:
+            crowded.append(note)
+        elif (entry := by_key.get(key)) is not None:
+            pairs.append((note, entry))
+    if crowded:
+        taken = {id(entry) for _, entry in pairs}
+        files = {note.relpath for note in crowded}
+        in_files = _by_file(
+            (e for e in entries if e.file in files and id(e) not in taken), lambda e: e.file
+        )
+        for relpath, in_file in _by_file(crowded, lambda note: note.relpath).items():
+            if relpath in in_files:
+                pairs += _pair_by_heading_path(in_file, in_files[relpath])
+    return pairs
 
 
 def _pair_by_heading_path(

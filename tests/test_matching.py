@@ -5,6 +5,7 @@ and states the outcome for the section under test: its GUID kept or not, and how
 report counts it. This table is the documentation of the matching rules.
 """
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -13,10 +14,15 @@ import pytest
 
 from flashgen.build import BuildOptions, BuildResult, build_deck
 from flashgen.config import DeckConfig
+from flashgen.fill import NoteContent
+from flashgen.identity import sketch, text_hash
 from flashgen.lockfile import lock_to_json
-from flashgen.plan import PlannedNote
+from flashgen.plan import REMOVED_TAG, PlannedNote, plan_deck
+from tests.anki_support import collection, import_package, notes, review_all
+from tests.matching_support import vault_notes
 
 T1, T2 = 1_800_000_000, 1_800_086_400
+FINGERPRINT = "0" * 64
 
 CACHE = """---
 title: Caches
@@ -329,11 +335,11 @@ LOOK_ALIKE = """# {title}
 
 ## Introduction
 
----
+TODO: write this up.
 
 ## Links
 
-[the manual](https://example.com/manual)
+See the manual.
 
 ## {unique}
 
@@ -349,8 +355,12 @@ def look_alike(title: str, unique: str, body: str) -> str:
 
 
 HISTORIES = {
-    "two files, each a uniquely named section whose body is ---, moved together": History(
-        {"a/x.md": "## Alpha\n\n---\n", "a/y.md": "## Beta\n\n---\n", "z.md": "## Gamma\n\n---\n"},
+    "two files, each a uniquely named section with a body many share, moved together": History(
+        {
+            "a/x.md": "## Alpha\n\nTODO\n",
+            "a/y.md": "## Beta\n\nTODO\n",
+            "z.md": "## Gamma\n\nTODO\n",
+        },
         (both(move("a/x.md", "b/x.md"), move("a/y.md", "b/y.md")),),
         (
             (Place("a/x.md", "Alpha"), Place("b/x.md", "Alpha")),
@@ -527,3 +537,109 @@ def test_ambiguity_warning_names_each_rival_once(tmp_path: Path) -> None:
     assert messages["Twin one"].count("'Twin two'") == 1, messages["Twin one"]
     assert messages["Twin two"].count("'Twin one'") == 1, messages["Twin two"]
     assert all(m.count("'Twin A'") == 1 and m.count("'Twin B'") == 1 for m in messages.values())
+
+
+def test_folder_rename_in_real_anki_keeps_notes_and_review_history(tmp_path: Path) -> None:
+    """Import, study, rename a folder of look-alike sections, rebuild, import again."""
+    vault = tmp_path / "notes"
+    files = {
+        "net/tcp.md": look_alike("TCP", "Handshake", "SYN, SYN-ACK, ACK."),
+        "net/udp.md": look_alike("UDP", "Datagram", "No connection, no retransmission."),
+        "os/proc.md": look_alike("Processes", "Fork", "The child gets a copy of the parent."),
+    }
+    for name, text in files.items():
+        (vault / name).parent.mkdir(parents=True, exist_ok=True)
+        (vault / name).write_text(text, encoding="utf-8")
+    now = int(time.time())
+    config = DeckConfig(name="Match", notes_dir=vault, output=tmp_path / "m.apkg")
+    collection_path = tmp_path / "collection.anki2"
+    build(vault, now - 86_400)
+    with collection(collection_path) as col:
+        import_package(col, config.output)
+        assert review_all(col) >= 9
+        studied = notes(col)
+
+    (vault / "net").rename(vault / "networking")
+    result = build(vault, now + 3_600)
+    assert result.plan.report.summary() == (
+        "0 new, 0 changed, 6 renamed/moved, 0 removed, 3 unchanged"
+    )
+    with collection(collection_path) as col:
+        log = import_package(col, config.output)
+        after = notes(col)
+    assert len(log.new) == 0
+    assert set(after) == set(studied), "the same notes, none added"
+    for guid, note in after.items():
+        assert note.reps == studied[guid].reps > 0, f"review history of {note.fields['Prompt']}"
+        assert REMOVED_TAG not in note.tags
+    sources = sorted(note.fields["Source"] for note in after.values())
+    assert sources == ["networking/tcp.md"] * 3 + ["networking/udp.md"] * 3 + ["os/proc.md"] * 3
+
+
+# --- bodies with nothing distinctive ------------------------------------------------------
+#
+# A body that is only a rule or only a link makes no card since the split skips such
+# sections, but lockfiles written before hold them, and the matcher must never let such a
+# body decide. These cases plan notes whose bodies are set to one directly.
+
+
+def planned_notes(vault: Path, bodies: dict[str, str]) -> list[NoteContent]:
+    """The vault's notes, each heading in ``bodies`` given that body as the matcher sees it."""
+    return [
+        replace(note, body_hash=text_hash(body), body_sketch=sketch(body))
+        if (body := bodies.get(note.heading)) is not None
+        else note
+        for note in vault_notes(vault)
+    ]
+
+
+NOT_DISTINCTIVE = {
+    "two files, each a uniquely named section whose body is ---, moved together": (
+        {"a/x.md": "## Alpha\n\nx\n", "a/y.md": "## Beta\n\ny\n", "z.md": "## Gamma\n\nz\n"},
+        {"Alpha": "---", "Beta": "---", "Gamma": "---"},
+        both(move("a/x.md", "b/x.md"), move("a/y.md", "b/y.md")),
+        {("a/x.md", "Alpha"): ("b/x.md", "Alpha"), ("a/y.md", "Beta"): ("b/y.md", "Beta")},
+    ),
+    "a section whose body is one link, moved alone to another file": (
+        {"x.md": "## Alpha\n\nx\n\n## Delta\n\nd\n", "y.md": "## Beta\n\ny\n"},
+        {"Alpha": "[the manual](https://example.com)", "Beta": "[the manual](https://example.com)"},
+        both(replace_in("x.md", "## Alpha\n\nx\n\n", ""), append_to("y.md", "\n## Alpha\n\nx\n")),
+        {("x.md", "Alpha"): ("y.md", "Alpha"), ("y.md", "Beta"): ("y.md", "Beta")},
+    ),
+    "a section whose body is ---, heading renamed: the body alone does not decide": (
+        {"x.md": "## Alpha\n\nx\n"},
+        {"Alpha": "---", "Omega": "---"},
+        replace_in("x.md", "## Alpha", "## Omega"),
+        {},
+    ),
+}
+
+
+@pytest.mark.parametrize("case", NOT_DISTINCTIVE.values(), ids=NOT_DISTINCTIVE.keys())
+def test_body_with_nothing_distinctive(
+    case: tuple[
+        dict[str, str],
+        dict[str, str],
+        Callable[[Path], None],
+        dict[tuple[str, str], tuple[str, str]],
+    ],
+    tmp_path: Path,
+) -> None:
+    files, bodies, edit, kept = case
+    vault = tmp_path / "notes"
+    for name, text in files.items():
+        (vault / name).parent.mkdir(parents=True, exist_ok=True)
+        (vault / name).write_text(text, encoding="utf-8")
+    first = plan_deck("Match", planned_notes(vault, bodies), None, FINGERPRINT, T1)
+    edit(vault)
+    second = plan_deck("Match", planned_notes(vault, bodies), first.lock, FINGERPRINT, T2)
+    before = {(n.key.split(" › ")[0], n.heading): n.guid for n in first.notes}
+    after = {
+        (n.key.split(" › ")[0], n.heading): n.guid for n in second.notes if n.status != "removed"
+    }
+    assert {old: new for old, new in kept.items() if before[old] == after[new]} == kept
+    for place, guid in after.items():
+        if place not in kept.values():
+            expected = before.get(place)
+            assert (guid == expected) if expected else guid not in before.values(), place
+    assert not [d for d in second.diagnostics if "ambiguous" in d.message]
