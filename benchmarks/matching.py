@@ -36,6 +36,7 @@ from benchmarks.make_vault import make_vault
 from flashgen.fill import NoteContent
 from flashgen.identity import normalized_body, section_key, sketch, text_hash
 from flashgen.lockfile import Lock
+from flashgen.notetype import NoteFields
 from flashgen.plan import DeckPlan, plan_deck
 from tests.matching_support import vault_notes
 
@@ -66,13 +67,11 @@ def seconds(timing: tuple[float, float]) -> str:
 
 def moved(note: NoteContent, old: str, new: str) -> NoteContent:
     """``note`` as the pipeline gives it after its file moved from ``old`` to ``new``."""
-    fields = list(note.fields)
-    fields[3] = new
     return replace(
         note,
         relpath=new,
         key=new + note.key[len(old) :],
-        fields=tuple(fields),
+        fields=replace(note.fields, source=new),
         content_hash=text_hash(note.content_hash + new),
     )
 
@@ -146,7 +145,7 @@ def huge_file(headings: int, rng: random.Random) -> list[NoteContent]:
                 relpath="huge.md",
                 line=index * 4 + 1,
                 heading=heading,
-                fields=(heading, body, parent, "huge.md", "", "", ""),
+                fields=NoteFields(heading, body, parent, "huge.md", "", "", ""),
                 tags=(),
                 deck="Bench",
                 media=(),

@@ -27,6 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from pathlib import PurePosixPath
 from typing import Literal, TypeVar
 
 from flashgen.errors import Diagnostic
@@ -36,10 +37,14 @@ from flashgen.lockfile import LockEntry
 
 BODY_SIMILARITY = 0.5
 HEADING_SIMILARITY = 0.6
+SMALL_EDIT_BODY = 0.25
+"""The least body similarity a small edit of heading and body together may have."""
 FILE_SIMILARITY = 0.5
 """Share of a file's sections that must reappear together for it to count as renamed."""
 MAX_CANDIDATES = 64
 """A heading, body or shingle shared by more entries than this is too common to look up."""
+_FILE_CANDIDATES = 8
+"""Gone files scored against each new file, besides those of the same name."""
 _GROUP_SIMILARITY_LIMIT = 64
 """Same-path groups larger than this (a file of hundreds of ``## Example``) skip the
 pairwise body comparison and pair what is left by order."""
@@ -226,40 +231,67 @@ def _pair_gap(
 def _renamed_files(
     notes: list[NoteContent], entries: list[LockEntry], gone: set[str], known: set[str]
 ) -> list[tuple[list[NoteContent], list[LockEntry]]]:
-    """Pairs (sections of a new file, entries of a gone file) that are one renamed file."""
+    """Pairs (sections of a new file, entries of a gone file) that are one renamed file.
+
+    Candidates are the gone files that share the most sections with a new file, and the gone
+    files of the same name (a renamed folder keeps its files' names, which finds even files
+    whose sections are all alike, such as daily notes made from one template); each is then
+    scored by how many sections the two files have in common.
+    """
     old_files = _by_file((e for e in entries if e.file in gone), lambda entry: entry.file)
     new_files = _by_file((n for n in notes if n.relpath not in known), lambda n: n.relpath)
     if not old_files or not new_files:
         return []
-    index: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for file, olds in old_files.items():
-        for entry in olds:
-            for token in _file_tokens(heading_path_of(entry.key, file), entry.body, entry.sketch):
-                index[token].add(file)
+    old_tokens = {
+        file: _file_tokens((heading_path_of(e.key, file), e.body, e.sketch) for e in olds)
+        for file, olds in old_files.items()
+    }
+    index: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for file, tokens in old_tokens.items():
+        by_name[PurePosixPath(file).name].append(file)
+        for token in tokens:
+            index[token].append(file)
     scores: dict[tuple[str, str], float] = {}
     for file, news in new_files.items():
+        tokens = _file_tokens(
+            (heading_path_of(n.key, file), n.body_hash, n.body_sketch) for n in news
+        )
         shared: Counter[str] = Counter()
-        for note in news:
-            found: set[str] = set()
-            for token in _file_tokens(
-                heading_path_of(note.key, file), note.body_hash, note.body_sketch
-            ):
-                holders = index.get(token, ())
-                if len(holders) <= MAX_CANDIDATES:
-                    found.update(holders)
-            shared.update(found)
-        for old, count in shared.items():
-            score = count / max(len(news), len(old_files[old]))
+        for token in tokens:
+            holders = index.get(token, ())
+            if len(holders) <= MAX_CANDIDATES:
+                shared.update(holders)
+        candidates = dict.fromkeys(old for old, _ in shared.most_common(_FILE_CANDIDATES))
+        candidates.update(dict.fromkeys(by_name.get(PurePosixPath(file).name, ())))
+        for old in candidates:
+            score = _in_common(tokens, old_tokens[old]) / max(len(news), len(old_files[old]))
             if score >= FILE_SIMILARITY:
                 scores[(file, old)] = score
     return [(new_files[new], old_files[old]) for new, old in _mutual_best(scores)]
 
 
-def _file_tokens(heading_path: str, body: str, sketch: str) -> list[tuple[str, str]]:
-    tokens = [(heading_path, body)]
-    if sketch:
-        tokens.append(("", body))
+def _file_tokens(sections: Iterable[tuple[str, str, str]]) -> Counter[tuple[str, ...]]:
+    """Each section as (heading path, body), and as its body alone if that is distinctive."""
+    tokens: Counter[tuple[str, ...]] = Counter()
+    for heading_path, body, sketch in sections:
+        tokens[(heading_path, body)] += 1
+        if sketch:
+            tokens[(body,)] += 1
     return tokens
+
+
+def _in_common(new: Counter[tuple[str, ...]], old: Counter[tuple[str, ...]]) -> int:
+    """How many sections two files share: by heading path and body, or by distinctive body
+    (the headings of a renamed file may have been renamed too), whichever finds more."""
+    by_path = by_body = 0
+    for token, count in new.items():
+        shared = min(count, old.get(token, 0))
+        if len(token) == 2:
+            by_path += shared
+        else:
+            by_body += shared
+    return max(by_path, by_body)
 
 
 def _mutual_best(scores: dict[tuple[str, str], float]) -> list[tuple[str, str]]:
@@ -301,9 +333,18 @@ def _similar_bodies(note: NoteContent, entry: LockEntry) -> bool:
     return similarity(note.body_sketch, entry.sketch) >= BODY_SIMILARITY
 
 
-def _similar_headings(note: NoteContent, entry: LockEntry) -> bool:
+def _small_edit(note: NoteContent, entry: LockEntry) -> bool:
+    """A small edit of heading and body together: both similar, and the closer the heading,
+    the more the body may have changed (a short answer loses half its word triples to one
+    changed word)."""
+    body = similarity(note.body_sketch, entry.sketch)
+    if body < SMALL_EDIT_BODY:
+        return False
     matcher = SequenceMatcher(None, _heading_form(note.heading), _heading_form(entry.heading))
-    return matcher.quick_ratio() >= HEADING_SIMILARITY and matcher.ratio() >= HEADING_SIMILARITY
+    if matcher.quick_ratio() < HEADING_SIMILARITY:
+        return False
+    heading = matcher.ratio()
+    return heading >= HEADING_SIMILARITY and heading + body >= HEADING_SIMILARITY + BODY_SIMILARITY
 
 
 _ROUNDS = (
@@ -320,7 +361,7 @@ _ROUNDS = (
     _Round(
         lambda note: sketch_values(note.body_sketch),
         lambda entry: sketch_values(entry.sketch),
-        lambda note, entry: _similar_bodies(note, entry) and _similar_headings(note, entry),
+        _small_edit,
     ),
 )
 

@@ -347,6 +347,8 @@ See the manual.
 """
 
 
+SLOW_START = "## Slow start\n\nThe congestion window starts small and doubles every round trip.\n"
+DAILY = "## Tasks\n\nTODO\n\n## Log\n\nNothing yet.\n"
 QUICKSORT_EXAMPLE = Place("sorting.md", "Example", "Quicksort")
 
 
@@ -381,6 +383,28 @@ HISTORIES = {
             for heading in ("Introduction", "Links", unique)
         ),
         warning="ambiguous",
+    ),
+    "short answer and its heading both slightly edited": History(
+        {"tcp.md": SLOW_START},
+        (
+            both(
+                replace_in("tcp.md", "## Slow start", "## TCP slow start"),
+                replace_in("tcp.md", "doubles every round", "doubles each round"),
+            ),
+        ),
+        ((Place("tcp.md", "Slow start"), Place("tcp.md", "TCP slow start")),),
+    ),
+    "folder of 80 daily notes from one template renamed": History(
+        {f"daily/2024-03-{day:02d}.md": DAILY for day in range(1, 81)},
+        (move("daily", "journal"),),
+        tuple(
+            (
+                Place(f"daily/2024-03-{day:02d}.md", heading),
+                Place(f"journal/2024-03-{day:02d}.md", heading),
+            )
+            for day in range(1, 81)
+            for heading in ("Tasks", "Log")
+        ),
     ),
     "file renamed while a removed note in its grace period has the same body": History(
         {
