@@ -152,7 +152,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("plan", "flashgen.build", "plan_deck"),
     Stage("write", "flashgen.sinks.apkg", "write_package"),
     Stage("sqlite", "flashgen.sinks.apkg", "_write_collection", parent="write"),
-    Stage("zip", "flashgen.sinks.apkg", "_zip_package", parent="write"),
+    Stage("zip", "flashgen.sinks.apkg", "write_package_zip", parent="write"),
     Stage("lockfile json", "flashgen.plan", "lock_to_json"),
     Stage("cache store", "flashgen.commit", "BuildCache.store"),
 )

@@ -8,22 +8,19 @@ leaves the previous package whole.
 """
 
 import hashlib
-import json
 import os
-import shutil
 import sqlite3
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import count
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from flashgen.errors import WriteError
-from flashgen.media import MediaFile
 from flashgen.notetype import FIELDS, MODEL_ID, MODEL_NAME, SORT_FIELD_INDEX
 from flashgen.output import make_folder, remove_leftovers, replace_atomically
+from flashgen.package_zip import write_package_zip
 from flashgen.plan import DeckPlan, PlannedNote
 from flashgen.sinks import Delivery
 from flashgen.templates import CardTemplates
@@ -31,8 +28,6 @@ from flashgen.templates import CardTemplates
 if TYPE_CHECKING:
     from flashgen.build import BuildPlan
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-_CHUNK = 1 << 20
 _SEPARATOR = "\x1f"
 """Between the fields of a note in Anki's database."""
 
@@ -45,20 +40,23 @@ class ApkgSink:
 
     def deliver(self, build: "BuildPlan") -> Delivery:
         digest = package_digest(build.plan, build.templates)
-        if build.lock_unchanged and build.memo.get("package") == digest and (
-            build.memo.get("package_stat") == _stat(self.output)
-        ):
+        ours = build.memo.get("package_stat") == _stat(self.output)
+        if build.lock_unchanged and build.memo.get("package") == digest and ours:
             return Delivery(f"{self.output} is up to date", changed=False, memo=build.memo)
-        write_package(build.plan, build.templates, self.output)
+        # The package there is the one the last build wrote: its media entries can be copied.
+        write_package(build.plan, build.templates, self.output, self.output if ours else None)
         return Delivery(
             f"wrote {self.output}",
             memo={"package": digest, "package_stat": _stat(self.output)},
         )
 
 
-def write_package(plan: DeckPlan, templates: CardTemplates, output: Path) -> None:
+def write_package(
+    plan: DeckPlan, templates: CardTemplates, output: Path, previous: Path | None = None
+) -> None:
     """Write the package of ``plan`` to ``output``. Call it holding ``build_lock(output)``
-    (or with an ``output`` no other build writes)."""
+    (or with an ``output`` no other build writes). ``previous``: a package flashgen wrote,
+    whose media entries are copied rather than read again (the bytes are the same)."""
     make_folder(output.parent)
     remove_leftovers(output, output)
     try:
@@ -71,7 +69,9 @@ def write_package(plan: DeckPlan, templates: CardTemplates, output: Path) -> Non
             _write_collection(database, plan, templates)
         except (OSError, sqlite3.Error) as exc:
             raise WriteError(f"cannot write {output}: {exc}") from exc
-        replace_atomically(output, lambda path: _zip_package(path, database, plan))
+        replace_atomically(
+            output, lambda path: write_package_zip(path, database, plan.media, previous)
+        )
 
 
 def package_digest(plan: DeckPlan, templates: CardTemplates) -> str:
@@ -170,40 +170,3 @@ def _note_row(note_id: int, note: PlannedNote) -> tuple[object, ...]:
         ),
         sort_text, checksum, 0, "",
     )
-
-
-def _zip_package(path: Path, database: Path, plan: DeckPlan) -> None:
-    """Fixed entry times and order: the same plan gives the same bytes. Fast deflate: the
-    collection compresses well at any level, and a rebuild should not wait for level 6."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        with open(database, "rb") as source, archive.open(_entry("collection.anki2"), "w") as out:
-            shutil.copyfileobj(source, out, _CHUNK)
-        media_map = {str(index): item.name for index, item in enumerate(plan.media)}
-        with archive.open(_entry("media"), "w") as out:
-            out.write(json.dumps(media_map, sort_keys=True).encode())
-        for index, item in enumerate(plan.media):
-            with archive.open(_entry(str(index)), "w") as out:
-                _copy_media(item, out)
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    return info
-
-
-def _copy_media(item: MediaFile, out: IO[bytes]) -> None:
-    """Copy a media file in chunks, checking it is still the content its name was made from
-    (it was hashed while rendering; an image saved meanwhile would no longer match)."""
-    digest = hashlib.sha256()
-    try:
-        with open(item.path, "rb") as source:
-            while chunk := source.read(_CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
-    except OSError as exc:
-        raise WriteError(f"cannot read media {item.path}: {exc.strerror}") from exc
-    expected = item.name.removeprefix("flashgen-").rsplit(".", 1)[0]
-    if digest.hexdigest()[: len(expected)] != expected:
-        raise WriteError(f"media changed during the build: {item.path}; build again")
