@@ -21,7 +21,7 @@ from flashgen.config import DeckConfig
 from flashgen.discover import discover
 from flashgen.errors import ConfigError, Diagnostic, StrictModeError
 from flashgen.files import FileJob, FileResult, build_files, media_state
-from flashgen.lockfile import Lock, read_lock
+from flashgen.lockfile import Lock, lock_digest, read_lock
 from flashgen.media import MediaStore
 from flashgen.plan import DeckPlan, plan_deck
 from flashgen.read import read_source
@@ -65,6 +65,8 @@ class BuildPlan:
     """The lockfile the plan continues (None: there was none)."""
     lock_repaired: bool
     """The lockfile on disk held something repaired on reading: it must be written again."""
+    lock_digest: str
+    """``lock_digest`` of the lockfile just before it was read."""
     diagnostics: tuple[Diagnostic, ...]
     files: int
     cached_files: int
@@ -163,6 +165,7 @@ def plan_build(
         )
         diagnostics += duplicate_prompts(notes)
 
+        read_digest = lock_digest(config.lockfile)
         read = read_lock(config.lockfile)
         previous = read.lock if read else None
         diagnostics += read.diagnostics if read else ()
@@ -187,6 +190,7 @@ def plan_build(
         plan=plan,
         previous=previous,
         lock_repaired=read is not None and read.repaired,
+        lock_digest=read_digest,
         diagnostics=tuple(diagnostics),
         files=len(vault.sources),
         cached_files=len(cached),

@@ -11,7 +11,7 @@ from contextlib import nullcontext
 from flashgen.build import BuildPlan, BuildResult, no_gc
 from flashgen.cache import BuildCache, cache_path
 from flashgen.errors import BuildLockedError, WriteError
-from flashgen.lockfile import load_lock
+from flashgen.lockfile import lock_digest
 from flashgen.output import HeldLock, build_lock, remove_leftovers, replace_atomically
 from flashgen.sinks import Delivery, Sink
 
@@ -22,7 +22,7 @@ def commit(build: BuildPlan, sink: Sink, held: HeldLock | None = None) -> BuildR
     config = build.config
     locked = held is not None and held.output == config.output
     with nullcontext() if locked else build_lock(config.output), no_gc():
-        if load_lock(config.lockfile) != build.previous:
+        if lock_digest(config.lockfile) != build.lock_digest:
             raise BuildLockedError(
                 f"{config.lockfile} changed while this build ran (another build?): build again"
             )

@@ -14,6 +14,7 @@ rather than refused: conflict markers (both sides are read and merged), "accept 
 A merge is decided entry by entry, the same way whichever side is "ours" (``merge_entries``).
 """
 
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -98,6 +99,17 @@ def load_lock(path: Path) -> Lock | None:
     """The lockfile at ``path``, or None if there is none yet."""
     read = read_lock(path)
     return read.lock if read else None
+
+
+def lock_digest(path: Path) -> str:
+    """The SHA-256 of the lockfile's bytes ("missing" when there is none): whether it
+    changed, without parsing it again."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        raise LockfileError(f"cannot read lockfile {path}: {exc.strerror}") from exc
 
 
 def read_lock(path: Path) -> LockRead | None:
