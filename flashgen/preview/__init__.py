@@ -83,9 +83,11 @@ class PreviewCard:
     template: str
     ord: int
     """1-based, as in Anki's ``card1`` class."""
-    question: str
-    """Exactly what Anki's ``card.question()`` gives: ``<style>css</style>`` and the front."""
-    answer: str
+    css: str
+    """The notetype's stylesheet (one string shared by every card)."""
+    question_html: str
+    """The front, without the stylesheet."""
+    answer_html: str
     prompt_text: str
     context_text: str
     source: str
@@ -94,6 +96,15 @@ class PreviewCard:
     tags: tuple[str, ...]
     status: str
     search_text: str
+
+    @property
+    def question(self) -> str:
+        """Exactly what Anki's ``card.question()`` gives: ``<style>css</style>`` and the front."""
+        return f"<style>{self.css}</style>{self.question_html}"
+
+    @property
+    def answer(self) -> str:
+        return f"<style>{self.css}</style>{self.answer_html}"
 
 
 def preview_notes(plan: DeckPlan) -> list[PreviewNote]:
@@ -136,8 +147,9 @@ def preview_cards(notes: Iterable[PreviewNote], templates: CardTemplates) -> lis
                     guid=note.guid,
                     template=name,
                     ord=number,
-                    question=rendered.question,
-                    answer=rendered.answer,
+                    css=templates.css,
+                    question_html=rendered.question_html,
+                    answer_html=rendered.answer_html,
                     prompt_text=prompt,
                     context_text=context,
                     source=note.location,
@@ -223,10 +235,10 @@ def _write_site(
     digest = hashlib.sha256()
     stylesheets = _Stylesheets(assets)
     for index, card in enumerate(cards):
-        for side, text in (("front", card.question), ("back", card.answer)):
+        for side, text in (("front", card.question_html), ("back", card.answer_html)):
             page = side_page.render(
                 side=side, title=card.prompt_text, ord=card.ord,
-                html=Markup(stylesheets.linked(text)), math=has_math(text),
+                html=Markup(stylesheets.link(card.css) + text), math=has_math(text),
             )
             (pages / f"{card.id}.{side}.html").write_text(page, encoding="utf-8")
             digest.update(page.encode())
@@ -252,23 +264,20 @@ def _write_site(
 
 
 class _Stylesheets:
-    """A side starts with the notetype's CSS as ``<style>…</style>``, as in Anki; in the site
-    that is a link to one copy (tens of kB once, not on every one of many thousand pages)."""
+    """Anki puts the notetype's CSS before each side as ``<style>…</style>``; in the site that
+    is a link to one copy (tens of kB once, not on every one of many thousand pages)."""
 
     def __init__(self, assets: Path) -> None:
         self.assets = assets
         self.names: dict[str, str] = {}
 
-    def linked(self, side: str) -> str:
-        if not side.startswith("<style>") or "</style>" not in side:
-            return side
-        css, rest = side[len("<style>") :].split("</style>", 1)
+    def link(self, css: str) -> str:
         name = self.names.get(css)
         if name is None:
             name = f"card-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
             (self.assets / name).write_text(css, encoding="utf-8")
             self.names[css] = name
-        return f'<link rel="stylesheet" href="{ASSETS}/{name}">{rest}'
+        return f'<link rel="stylesheet" href="{ASSETS}/{name}">'
 
 
 def has_math(html_text: str) -> bool:
