@@ -43,8 +43,9 @@ MARKER = ".flashgen-preview"
 ASSETS = "_assets"
 MATHJAX_FILES = ("tex-chtml-full.js",)
 MATHJAX_FONTS = "output/chtml/fonts/woff-v2"
-SEARCH_TEXT_LIMIT = 2000
-"""Characters of a card's answer the index's search looks at."""
+SEARCH_TEXT_LIMIT = 300
+"""Characters of a card's answer the index's search looks at (the index of a deck of
+80,000 cards stays a page a browser opens)."""
 _TAG = re.compile(r"<[^>]*>", re.DOTALL)
 _MATH = re.compile(r"\\\(|\\\[")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
