@@ -22,7 +22,8 @@ from flashgen.config import (
 )
 from flashgen.errors import Diagnostic, FlashgenError, StrictModeError
 from flashgen.lockfile import LOCKFILE_PATH, load_lock, merge_lock_files
-from flashgen.preview import preview_folder, write_deck_preview
+from flashgen.preview import preview_folder
+from flashgen.sinks.preview import PreviewSink
 from flashgen.vault import default_deck_name, file_stem, init_deck
 
 DECKS_DIR = Path("decks")
@@ -317,15 +318,13 @@ def preview(
     if preview_dir and len(configs) > 1:
         raise click.UsageError("-o/--output needs exactly one TARGET")
     for config in configs:
-        result = _run(lambda c=config: build_deck(c, BuildOptions(dry_run=True)))
-        _print_diagnostics(result.diagnostics, config, quiet=False)
-        folder = (preview_dir or preview_folder(config.output)).resolve()
-        cards = _run(lambda r=result, f=folder: write_deck_preview(r, f))
-        click.echo(
-            f"{config.name}: {cards} cards — wrote {_shown_path(folder / 'index.html')}"
-        )
+        build = _run(lambda c=config: plan_build(c, BuildOptions()))
+        _print_diagnostics(build.diagnostics, config, quiet=False)
+        folder = Path(_shown_path((preview_dir or preview_folder(config.output)).resolve()))
+        delivery = _run(lambda b=build, f=folder: PreviewSink(f).deliver(b))
+        click.echo(f"{config.name}: {delivery.summary}")
         if open_browser:
-            click.launch((folder / "index.html").as_uri())
+            click.launch((folder / "index.html").resolve().as_uri())
 
 
 @cli.command()

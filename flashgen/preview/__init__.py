@@ -19,12 +19,10 @@ import html
 import os
 import re
 import shutil
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
@@ -33,10 +31,7 @@ from flashgen.anki_template import CardContext, render_card
 from flashgen.errors import WriteError
 from flashgen.media import MediaFile
 from flashgen.plan import DeckPlan
-from flashgen.templates import CardTemplates, load_card_templates
-
-if TYPE_CHECKING:
-    from flashgen.build import BuildResult
+from flashgen.templates import CardTemplates
 
 MARKER = ".flashgen-preview"
 """A file in every preview folder: only a folder holding it is ever replaced."""
@@ -171,21 +166,6 @@ def plain_text(field: str) -> str:
 def preview_folder(package: Path) -> Path:
     """``X.apkg`` → ``X.preview``: where a deck's preview goes unless told otherwise."""
     return package.with_name(package.name.removesuffix(".apkg") + ".preview")
-
-
-def write_deck_preview(result: "BuildResult", folder: Path, live: bool = False) -> int:
-    """The preview of a planned build; returns how many cards it shows."""
-    templates = load_card_templates(result.config.templates_dir)
-    cards = preview_cards(preview_notes(result.plan), templates)
-    write_preview(
-        folder,
-        result.config.name,
-        cards,
-        result.plan.media,
-        built=time.strftime("%Y-%m-%d %H:%M"),
-        live=live,
-    )
-    return len(cards)
 
 
 def write_preview(
