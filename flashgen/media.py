@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-from flashgen.discover import READ_FLAGS, Vault
+from flashgen.discover import NOTE_SUFFIXES, READ_FLAGS, Vault
 
 IMAGE_EXTENSIONS = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "bmp", "avif", "ico"})
 AUDIO_EXTENSIONS = frozenset({"mp3", "ogg", "oga", "wav", "m4a", "flac", "opus"})
@@ -46,6 +46,14 @@ class MediaStore:
     def __init__(self, vault: Vault) -> None:
         self.vault = vault
         self._checked: dict[Path, MediaFile | str] = {}
+        self.parsed_notes: dict[str, object] = {}
+        """Notes parsed for embedding, by relpath (see ``flashgen.render``)."""
+        self._notes = {
+            relpath.lower(): relpath
+            for relpaths in vault.files_by_name.values()
+            for relpath in relpaths
+            if relpath.lower().endswith(NOTE_SUFFIXES)
+        }
 
     def resolve(self, src: str, note_relpath: str, by_name: bool = False) -> Resolution:
         """Resolve ``src`` as written in the note ``note_relpath``.
@@ -74,20 +82,43 @@ class MediaStore:
             return Resolution(None, f"{checked}: {src}")
         return Resolution(checked, None)
 
+    def locate_note(self, target: str, note_relpath: str) -> str | None:
+        """The note an Obsidian embed ``![[target]]`` names, as Obsidian finds it: the path
+        from the vault's root, else from the embedding note's folder, else the shortest
+        path that ends with it (a file name anywhere in the vault)."""
+        wanted = target.strip().lstrip("/")
+        if not wanted:
+            return None
+        names = [wanted] if wanted.lower().endswith(NOTE_SUFFIXES) else [
+            wanted + suffix for suffix in NOTE_SUFFIXES
+        ]
+        note_dir = posixpath.dirname(note_relpath)
+        for name in names:
+            for relpath in (name, posixpath.normpath(posixpath.join(note_dir, name))):
+                if relpath.lower() in self._notes:
+                    return self._notes[relpath.lower()]
+        for name in names:
+            tail = "/" + name.lower()
+            for relpath in self.vault.files_by_name.get(name.rsplit("/", 1)[-1].lower(), ()):
+                if ("/" + relpath.lower()).endswith(tail):
+                    return relpath
+        return None
+
     def probe(self, src: str, note_relpath: str, by_name: bool = False) -> str:
         """What ``resolve`` would find, without reading any file: the located path and its
-        size, modification time and inode. Equal probes mean an equal resolution."""
+        size, modification time and inode. Equal probes mean an equal resolution.
+
+        ``[[Note]]`` probes the note an embed transcludes (``locate_note``)."""
+        if src.startswith("[[") and src.endswith("]]"):
+            relpath = self.locate_note(src[2:-2], note_relpath)
+            return "missing" if relpath is None else _stat_probe(self.vault.root / relpath)
         target = unquote(src.split("#", 1)[0].split("?", 1)[0]).strip()
         if not target or _SCHEME.match(target):
             return ""
         candidate = self._locate(target, note_relpath, by_name)
         if candidate is None:
             return "missing"
-        try:
-            status = os.stat(candidate)
-        except (OSError, ValueError):
-            return f"{candidate}|broken"
-        return f"{candidate}|{status.st_size}|{status.st_mtime_ns}|{status.st_ino}"
+        return _stat_probe(candidate)
 
     def _locate(self, target: str, note_relpath: str, by_name: bool) -> Path | None:
         note_dir = posixpath.dirname(note_relpath)
@@ -125,6 +156,14 @@ class MediaStore:
         except OSError as exc:
             return f"cannot read media ({exc.strerror})"
         return MediaFile(name=f"flashgen-{digest}.{extension}", path=real)
+
+
+def _stat_probe(path: Path) -> str:
+    try:
+        status = os.stat(path)
+    except (OSError, ValueError):
+        return f"{path}|broken"
+    return f"{path}|{status.st_size}|{status.st_mtime_ns}|{status.st_ino}"
 
 
 class _Refused(Exception):

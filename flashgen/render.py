@@ -7,20 +7,25 @@ section's cross-references and inline tags; what it finds wrong becomes a diagno
 import re
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Any, cast
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from flashgen.dialect import notes_html, plain_text
+from flashgen.dialect.embeds import select
+from flashgen.discover import SourceFile
 from flashgen.errors import Diagnostic
 from flashgen.media import MediaFile, MediaStore
 from flashgen.prompt import Prompt, parse_prompt
-from flashgen.read import Document
+from flashgen.read import Document, read_document
 from flashgen.sanitize import clean_html
 from flashgen.split import ParsedDocument, Section
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 CONTEXT_SEPARATOR = '<span class="fg-sep"> › </span>'
+MAX_EMBED_DEPTH = 4
+"""How deep embeds inside embedded notes are followed; deeper ones show as links."""
 
 
 @dataclass(frozen=True)
@@ -56,11 +61,20 @@ class _SectionHooks:
     """The render rules' view of the section being rendered (``env["flashgen"]``)."""
 
     def __init__(
-        self, store: MediaStore, document: Document, allow_unsafe_html: bool
+        self,
+        store: MediaStore,
+        document: Document,
+        allow_unsafe_html: bool,
+        md: MarkdownIt,
+        embedding: tuple[tuple[str, str], ...] = (),
     ) -> None:
         self.store = store
         self.document = document
         self.allow_unsafe_html = allow_unsafe_html
+        self.md = md
+        self.embedding = embedding
+        """(note, fragment) of the section being rendered and of the embeds around this
+        one, outermost first: an embed of one of them is a cycle."""
         self.diagnostics: list[Diagnostic] = []
         self.bundled: dict[str, MediaFile] = {}
         self.xrefs: list[tuple[str, int]] = []
@@ -100,6 +114,53 @@ class _SectionHooks:
     def inline_tag(self, tag: str) -> None:
         self.tags.append(tag)
 
+    def embed(self, target: str, line: int) -> str | None:
+        """Transclude ``Note``, ``Note#Heading`` or ``Note#^block``. Its media are bundled
+        with this note; the embedded note's own problems are reported when it is built."""
+        note, _, fragment = target.partition("#")
+        here = self.document.source.relpath
+        relpath = self.store.locate_note(note, here) if note.strip() else here
+        if note.strip():
+            nested = len(self.embedding) > 1
+            self.refs.append((f"[[/{relpath}]]" if nested else f"[[{note}]]", True))
+        if relpath is None:
+            self._warn(line, f"embedded note not found: {note}")
+            return None
+        key = (relpath, fragment.strip().casefold())
+        if key in self.embedding or key == (here, "") or len(self.embedding) > MAX_EMBED_DEPTH:
+            return None
+        parsed = _parsed_note(self.store, self.md, relpath)
+        if parsed is None:
+            return None
+        document, tokens, env = parsed
+        chosen = select(tokens, fragment)
+        if chosen is None:
+            self._warn(line, f"embedded section not found: {target}")
+            return None
+        inner = _SectionHooks(
+            self.store, document, self.allow_unsafe_html, self.md, (*self.embedding, key)
+        )
+        inner.bundled = self.bundled
+        inner.refs = self.refs
+        inner_env: dict[str, Any] = {**env, "flashgen": inner}
+        html = str(self.md.renderer.render(chosen, self.md.options, inner_env))
+        return html + notes_html(self.md, inner_env)
+
+
+_Parsed = tuple[Document, list[Token], dict[str, Any]]
+
+
+def _parsed_note(store: MediaStore, md: MarkdownIt, relpath: str) -> "_Parsed | None":
+    """A note parsed for embedding, once per build (None if it cannot be read)."""
+    if relpath not in store.parsed_notes:
+        read = read_document(SourceFile(store.vault.root / relpath, relpath))
+        parsed = None
+        if read.document is not None:
+            env: dict[str, Any] = {}
+            parsed = (read.document, md.parse(read.document.body, env), env)
+        store.parsed_notes[relpath] = parsed
+    return cast(_Parsed | None, store.parsed_notes[relpath])
+
 
 def render_document(
     parsed: ParsedDocument, md: MarkdownIt, store: MediaStore, allow_unsafe_html: bool
@@ -112,10 +173,11 @@ def render_document(
     ancestors: list[tuple[int, str, str]] = []
     all_hooks: list[_SectionHooks] = []
     for section in parsed.sections:
-        hooks = _SectionHooks(store, document, allow_unsafe_html)
+        heading = tokens[section.heading_token]
+        itself = (document.source.relpath, plain_text(heading.children).strip().casefold())
+        hooks = _SectionHooks(store, document, allow_unsafe_html, md, (itself,))
         all_hooks.append(hooks)
         env: dict[str, Any] = {**parsed.env, "flashgen": hooks}
-        heading = tokens[section.heading_token]
         prompt_html = md.renderer.render(heading.children or [], md.options, env)
         prompt = parse_prompt(section.heading)
         titles.update(name.casefold() for name in _plain_names(prompt))

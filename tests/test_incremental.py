@@ -197,3 +197,14 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(vault: Path, tmp_pa
     assert sorted(p.name for p in folder.iterdir()) == [
         ".flashgen-cache", ".inc.apkg.build-lock", "inc.apkg", "inc.lock.json", "mine.txt",
     ]
+
+
+def test_a_note_is_rebuilt_when_a_note_it_embeds_changes(vault: Path, tmp_path: Path) -> None:
+    (vault / "ept.md").write_text("# EPT notes\n\n![[kvm#EPT]]\n", "utf-8")
+    cached, fresh = config_at(vault, tmp_path / "a"), config_at(vault, tmp_path / "b")
+    build_both(cached, fresh, T0)
+    edit(Path("kvm.md"), "Two-level walk.", "A four-level walk.")(vault)
+    result = build_both(cached, fresh, T0 + 60)
+    (embedding,) = (note for note in result.plan.notes if note.heading == "EPT notes")
+    assert "A four-level walk." in embedding.fields.answer
+    assert result.cached_files == len(NOTES) - 1

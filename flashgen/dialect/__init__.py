@@ -3,8 +3,8 @@
 CommonMark with GFM tables and strikethrough and raw HTML, plus one module per syntax, each
 holding its parse rule and its render rule side by side: ``math`` (``$``, ``$$``, ``\\(``,
 ``\\[``), ``cjk`` (emphasis next to CJK text), Obsidian's ``wikilinks``, ``callout``,
-``highlight``, ``blockids``, ``comments`` and ``footnotes``, ``xref`` (``Term^``), ``code``
-(Pygments), ``images``, ``html``, ``tags``, ``tables``.
+``embeds``, ``highlight``, ``blockids``, ``comments`` and ``footnotes``, ``xref``
+(``Term^``), ``code`` (Pygments), ``images``, ``html``, ``tags``, ``tables``.
 Create it once per build with ``make_markdown()`` and pass it to the stages that parse or
 render.
 
@@ -22,6 +22,7 @@ from flashgen.dialect import (
     cjk,
     code,
     comments,
+    embeds,
     footnotes,
     highlight,
     html,
@@ -59,6 +60,7 @@ def make_markdown(options: DialectOptions = DialectOptions()) -> MarkdownIt:
         wikilinks.plugin,
         blockids.plugin,
         callout.plugin,
+        embeds.plugin,
         lines.plugin,
         xref.plugin,
         code.plugin,

@@ -21,6 +21,11 @@ class RenderHooks(Protocol):
 
     def inline_tag(self, tag: str) -> None: ...
 
+    def embed(self, target: str, line: int) -> str | None:
+        """The HTML of the note, section or block ``target`` names (``Note#Heading``), or
+        None to show the embed as a link."""
+        ...
+
 
 def hooks_of(env: dict[str, Any]) -> RenderHooks | None:
     hooks: RenderHooks | None = env.get("flashgen")
