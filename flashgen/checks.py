@@ -31,16 +31,22 @@ _RAW_HTML_OPENER = re.compile(r"\s*<(script|pre|style|textarea)(?=[\s>/]|$)", re
 def dangling_references(
     titles: Iterable[frozenset[str]], xrefs: Iterable[tuple[str, str, int]]
 ) -> list[Diagnostic]:
-    """``Term^`` must name a heading somewhere in the deck.
+    """``Term^`` must name a heading somewhere in the deck; ``A B^`` may name ``A B`` or
+    ``B`` (``xref.candidates``).
 
     ``titles``: each file's heading names, case-folded; ``xrefs``: (file, term, line).
     """
+    from flashgen.dialect.xref import candidates
+
     known = frozenset().union(*titles)
-    return [
-        Diagnostic(relpath, line, "warning", f"cross-reference {term}^ points nowhere")
-        for relpath, term, line in xrefs
-        if term.casefold() not in known
-    ]
+    problems: list[Diagnostic] = []
+    for relpath, recorded, line in xrefs:
+        chip, meanings = candidates(recorded)
+        if not any(meaning.casefold() in known for meaning in meanings):
+            problems.append(
+                Diagnostic(relpath, line, "warning", f"cross-reference {chip}^ points nowhere")
+            )
+    return problems
 
 
 def duplicate_prompts(notes: Iterable[NoteContent]) -> list[Diagnostic]:

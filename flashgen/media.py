@@ -61,7 +61,7 @@ class MediaStore:
         ``by_name``: an Obsidian embed, which falls back to a file of that name anywhere in
         the vault (shortest path first) when the path does not exist.
         """
-        target = unquote(src.split("#", 1)[0].split("?", 1)[0]).strip()
+        target = _target(src)
         if not target:
             return Resolution(None, None)
         if scheme := _SCHEME.match(target):
@@ -112,7 +112,7 @@ class MediaStore:
         if src.startswith("[[") and src.endswith("]]"):
             relpath = self.locate_note(src[2:-2], note_relpath)
             return "missing" if relpath is None else _stat_probe(self.vault.root / relpath)
-        target = unquote(src.split("#", 1)[0].split("?", 1)[0]).strip()
+        target = _target(src)
         if not target or _SCHEME.match(target):
             return ""
         candidate = self._locate(target, note_relpath, by_name)
@@ -156,6 +156,14 @@ class MediaStore:
         except OSError as exc:
             return f"cannot read media ({exc.strerror})"
         return MediaFile(name=f"flashgen-{digest}.{extension}", path=real)
+
+
+def _target(src: str) -> str:
+    """The file path a reference names: no ``#fragment`` or ``?query``, percent-escapes
+    decoded, and Windows separators (``..\\images\\a.png``, common in notes written on
+    Windows) read as ``/``."""
+    target = unquote(src.split("#", 1)[0].split("?", 1)[0]).strip()
+    return target.replace("\\", "/") if "\\" in target else target
 
 
 def _stat_probe(path: Path) -> str:

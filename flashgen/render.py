@@ -67,11 +67,13 @@ class _SectionHooks:
         allow_unsafe_html: bool,
         md: MarkdownIt,
         embedding: tuple[tuple[str, str], ...] = (),
+        titles: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
         self.document = document
         self.allow_unsafe_html = allow_unsafe_html
         self.md = md
+        self.titles = titles
         self.embedding = embedding
         """(note, fragment) of the section being rendered and of the embeds around this
         one, outermost first: an embed of one of them is a cycle."""
@@ -110,6 +112,9 @@ class _SectionHooks:
 
     def xref(self, term: str, line: int) -> None:
         self.xrefs.append((term, line + self.document.body_line))
+
+    def known_title(self, phrase: str) -> bool:
+        return phrase.casefold() in self.titles
 
     def inline_tag(self, tag: str) -> None:
         self.tags.append(tag)
@@ -169,19 +174,17 @@ def render_document(
     tokens = list(parsed.tokens)
     diagnostics: list[Diagnostic] = []
     rendered: list[RenderedSection] = []
-    titles: set[str] = set()
+    titles = _titles(parsed)
     ancestors: list[tuple[int, str, str]] = []
     all_hooks: list[_SectionHooks] = []
     for section in parsed.sections:
         heading = tokens[section.heading_token]
         itself = (document.source.relpath, plain_text(heading.children).strip().casefold())
-        hooks = _SectionHooks(store, document, allow_unsafe_html, md, (itself,))
+        hooks = _SectionHooks(store, document, allow_unsafe_html, md, (itself,), titles)
         all_hooks.append(hooks)
         env: dict[str, Any] = {**parsed.env, "flashgen": hooks}
         prompt_html = md.renderer.render(heading.children or [], md.options, env)
         prompt = parse_prompt(section.heading)
-        titles.update(name.casefold() for name in _plain_names(prompt))
-        titles.add(plain_text(heading.children).strip().casefold())
         while ancestors and ancestors[-1][0] >= section.level:
             ancestors.pop()
         context_parts = [(escape(document.title), document.title)] + [
@@ -222,10 +225,19 @@ def render_document(
     return RenderedFile(
         document=document,
         sections=tuple(rendered),
-        titles=frozenset(titles),
+        titles=titles,
         diagnostics=tuple(diagnostics),
         media_refs=tuple(dict.fromkeys(ref for hooks in all_hooks for ref in hooks.refs)),
     )
+
+
+def _titles(parsed: ParsedDocument) -> frozenset[str]:
+    """Every heading name in the file, case-folded: what a ``Term^`` may point at."""
+    titles: set[str] = set()
+    for section in parsed.sections:
+        titles.update(name.casefold() for name in _plain_names(parse_prompt(section.heading)))
+        titles.add(plain_text(parsed.tokens[section.heading_token].children).strip().casefold())
+    return frozenset(titles)
 
 
 def _names_html(names: tuple[str, ...], md: MarkdownIt, env: dict[str, Any]) -> str:

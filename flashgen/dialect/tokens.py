@@ -19,6 +19,10 @@ class RenderHooks(Protocol):
 
     def xref(self, term: str, line: int) -> None: ...
 
+    def known_title(self, phrase: str) -> bool:
+        """Whether ``phrase`` names a heading of the file being rendered."""
+        ...
+
     def inline_tag(self, tag: str) -> None: ...
 
     def embed(self, target: str, line: int) -> str | None:
