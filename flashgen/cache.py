@@ -4,25 +4,37 @@ One SQLite file per deck, beside the lockfile (``.flashgen-cache/NAME.sqlite``).
 key hashes the file's bytes, the deck options that shape its notes and flashgen's own code,
 so a stale entry is never found; what a file's notes take from *other* files (the media it
 bundles) is checked on every use by ``media_state``. Deleting the folder is always safe.
+
+The cache is data, not code: a result is stored as JSON (``flashgen.records``) and read back
+into a ``FileResult`` only if every value has the type the dataclass says. Each row carries
+a digest of everything in it: a damaged or edited row is not used (the file is built again),
+and nothing the cache holds can make a build fail.
 """
 
 import hashlib
 import importlib.util
 import json
 import os
-import pickle
 import sqlite3
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any
 
+from flashgen import records
 from flashgen.config import DeckConfig
+from flashgen.errors import WriteError
+from flashgen.files import FileResult
 
 CACHE_FOLDER = ".flashgen-cache"
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS files (relpath TEXT PRIMARY KEY, key TEXT, media TEXT, result BLOB);
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+DROP TABLE IF EXISTS files;
+CREATE TABLE IF NOT EXISTS results (
+    relpath BLOB PRIMARY KEY, key BLOB, media BLOB, result BLOB, digest BLOB
+);
+CREATE TABLE IF NOT EXISTS meta (name BLOB PRIMARY KEY, value BLOB, digest BLOB);
 """
+"""Every column is read as bytes and decoded by flashgen (SQLite hands back whatever bytes a
+damaged page holds). ``files`` held pickles in earlier versions: it is dropped, unread."""
 
 
 def cache_path(output: Path) -> Path:
@@ -81,45 +93,80 @@ def entry_key(options: str, relpath: str, content: bytes) -> str:
     return digest.hexdigest()
 
 
+def _digest(*parts: bytes) -> bytes:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest().encode()
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
 class BuildCache:
     """Read during a build; written only by the write stage, in one transaction.
 
-    A damaged or unreadable cache is ignored (and replaced by the next write).
+    A damaged or unreadable cache, or a damaged row, is ignored (the files are built again,
+    and the next write replaces it).
     """
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self._connection: sqlite3.Connection | None = None
-        if path is not None and path.exists():
+        if path is not None and path.is_file():
             try:
-                self._connection = sqlite3.connect(path)
-                self._connection.executescript(_SCHEMA)
-            except sqlite3.DatabaseError:
-                self._connection = None
+                self._connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+                self._connection.text_factory = bytes
+                self._connection.execute("SELECT count(*) FROM results").fetchone()
+                self._connection.execute("SELECT count(*) FROM meta").fetchone()
+            except (sqlite3.Error, OSError, ValueError):
+                self.close()
 
-    def get(self, relpath: str, key: str) -> tuple[str, Any]:
-        """The media state and cached result for ``relpath`` if its key matches, else
-        ``("", None)``."""
+    def get(self, relpath: str, key: str) -> tuple[str, FileResult | None]:
+        """The media state and cached result for ``relpath`` if its key matches and the row
+        is whole, else ``("", None)``."""
         if self._connection is None or not key:
             return "", None
+        name, wanted = _encode(relpath), _encode(key)
         try:
             row = self._connection.execute(
-                "SELECT media, result FROM files WHERE relpath = ? AND key = ?", (relpath, key)
+                "SELECT media, result, digest FROM results WHERE relpath = ? AND key = ?",
+                (name, wanted),
             ).fetchone()
-            return (str(row[0]), pickle.loads(row[1])) if row else ("", None)
-        except (sqlite3.DatabaseError, pickle.UnpicklingError, EOFError, AttributeError):
+        except (sqlite3.Error, ValueError):
             return "", None
+        if row is None or not all(isinstance(value, bytes) for value in row):
+            return "", None
+        media, result, digest = row
+        if digest != _digest(name, wanted, media, result):
+            return "", None
+        try:
+            found = records.loads(FileResult, result)
+            state = media.decode("utf-8")
+        except (records.RecordError, UnicodeDecodeError):
+            return "", None
+        return (state, found) if found.relpath == relpath else ("", None)
 
     def meta(self, name: str) -> str | None:
         if self._connection is None:
             return None
         try:
             row = self._connection.execute(
-                "SELECT value FROM meta WHERE name = ?", (name,)
+                "SELECT value, digest FROM meta WHERE name = ?", (_encode(name),)
             ).fetchone()
-        except sqlite3.DatabaseError:
+        except (sqlite3.Error, ValueError):
             return None
-        return str(row[0]) if row else None
+        if row is None or not all(isinstance(value, bytes) for value in row):
+            return None
+        value, digest = row
+        if digest != _digest(_encode(name), value):
+            return None
+        try:
+            return str(value.decode("utf-8"))
+        except UnicodeDecodeError:
+            return None
 
     def memo(self) -> dict[str, str]:
         """Every ``meta`` row: what the last commit's sink asked to remember."""
@@ -133,49 +180,63 @@ class BuildCache:
 
     def store(
         self,
-        changed: dict[str, tuple[str, str, Any]],
+        changed: dict[str, tuple[str, str, FileResult]],
         present: set[str],
         meta: dict[str, str],
     ) -> None:
         """Save ``changed`` entries (relpath → key, media state, result), forget files no
         longer ``present``, and set ``meta``: one transaction, so a killed build leaves the
-        cache as it was."""
+        cache as it was. A cache that cannot be written is an error (``WriteError``)."""
         if self.path is None:
             return
         self.close()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        rows = []
+        for relpath, (key, media, result) in sorted(changed.items()):
+            try:
+                text = records.dumps(result)
+            except TypeError:
+                continue  # a value records cannot hold: that file is built again next time
+            name, wanted, state, data = map(_encode, (relpath, key, media, text))
+            rows.append((name, wanted, state, data, _digest(name, wanted, state, data)))
+        settings = [
+            (name, value, _digest(name, value))
+            for name, value in ((_encode(k), _encode(v)) for k, v in sorted(meta.items()))
+        ]
         try:
-            self._write(self.path, changed, present, meta)
-        except sqlite3.DatabaseError:
-            self.path.unlink(missing_ok=True)
-            self._write(self.path, changed, present, meta)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._write(self.path, rows, present, settings)
+            except sqlite3.DatabaseError:
+                self.path.unlink(missing_ok=True)  # damaged beyond what SQLite can update
+                self._write(self.path, rows, present, settings)
+        except (sqlite3.Error, OSError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            raise WriteError(
+                f"cannot write the incremental cache {self.path}: {reason} (the package was "
+                "written; build with --no-cache, or make the folder writable)"
+            ) from exc
 
     @staticmethod
     def _write(
         path: Path,
-        changed: dict[str, tuple[str, str, Any]],
+        rows: Sequence[tuple[bytes, ...]],
         present: set[str],
-        meta: dict[str, str],
+        settings: Sequence[tuple[bytes, ...]],
     ) -> None:
         connection = sqlite3.connect(path)
+        connection.text_factory = bytes
         try:
             with connection:
                 connection.executescript(_SCHEMA)
-                known = {row[0] for row in connection.execute("SELECT relpath FROM files")}
+                known = {row[0] for row in connection.execute("SELECT relpath FROM results")}
+                kept = {_encode(relpath) for relpath in present}
                 connection.executemany(
-                    "DELETE FROM files WHERE relpath = ?",
-                    ((relpath,) for relpath in sorted(known - present)),
+                    "DELETE FROM results WHERE relpath = ?",
+                    ((relpath,) for relpath in sorted(known - kept)),
                 )
-                connection.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                    (
-                        (relpath, key, media, pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
-                        for relpath, (key, media, result) in sorted(changed.items())
-                    ),
-                )
-                connection.executemany(
-                    "INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items())
-                )
+                connection.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+                                       rows)
+                connection.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?, ?)", settings)
         finally:
             connection.close()
 

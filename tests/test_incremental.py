@@ -146,7 +146,7 @@ def test_a_damaged_cache_is_ignored(vault: Path, tmp_path: Path) -> None:
     package = config.output.read_bytes()
     cache = cache_path(config.output)
     with sqlite3.connect(cache) as connection:
-        connection.execute("UPDATE files SET result = x'00ff00'")
+        connection.execute("UPDATE results SET result = x'00ff00'")
     config.output.unlink()
     result = build_deck(config, BuildOptions(now=T0 + 60))
     assert result.cached_files == 0
