@@ -6,14 +6,24 @@ from dataclasses import dataclass, field
 from html import escape
 from html.parser import HTMLParser
 
-DROPPED_ELEMENTS = frozenset({"script", "object", "embed", "applet", "base", "meta", "frame"})
+DROPPED_ELEMENTS = frozenset(
+    {"script", "object", "embed", "applet", "base", "meta", "frame", "frameset", "link"}
+)
+"""Removed with their content: they run code, fetch from elsewhere (``<link>`` stylesheets)
+or change how the rest of the card is read (``<base>``, ``<meta http-equiv>``)."""
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "background", "srcset"}
 )
 MEDIA_ELEMENTS = frozenset({"img", "audio", "video", "source"})
 VOID_ELEMENTS = frozenset(
-    {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr"}
 )
+"""Elements without an end tag: dropping one must not drop what follows it."""
+FRAME_ELEMENTS = frozenset({"iframe"})
+"""Elements whose ``src`` is a page of its own, run in the card: only ``https:`` pages."""
+_REMOTE_STYLE = re.compile(r"@(?:import|\\)[^;]*;?", re.I)
+"""``@import`` (also spelled with CSS escapes, ``@\\69mport``) up to the end of its rule."""
 _UNSAFE_URL = re.compile(r"^(?:javascript|vbscript|data:text/html|data:application)", re.I)
 _UNSAFE_URL_IN_LIST = re.compile(
     r"(?:^|[;,])(?:javascript|vbscript|data:text/html|data:application)", re.I
@@ -22,6 +32,14 @@ _URL_NOISE = re.compile(r"[\x00-\x20]+")
 _UNSAFE_STYLE = re.compile(r"expression\s*\(|javascript:|behavior\s*:", re.I)
 
 MediaRewriter = Callable[[str], str]
+
+
+def _framed_page(name: str, value: str) -> bool:
+    """Is this the address of a framed page that is not ``https:`` (``data:``, ``http:``, a
+    relative path: anything that could be a script or a page of the collection)?"""
+    return name in ("src", "data") and not _URL_NOISE.sub("", value).lower().startswith(
+        "https://"
+    )
 
 
 def is_unsafe_url(url: str) -> bool:
@@ -76,6 +94,9 @@ class _Cleaner(HTMLParser):
             if not self.allow_unsafe and (reason := self._unsafe_attribute(name, value)):
                 self.removed.append(reason)
                 continue
+            if not self.allow_unsafe and tag in FRAME_ELEMENTS and _framed_page(name, value):
+                self.removed.append(f"<{tag}> of a page not on https:")
+                continue
             if name == "src" and tag in MEDIA_ELEMENTS and self.rewrite_media:
                 value = self.rewrite_media(value)
             parts.append(f'{name}="{escape(value, quote=True)}"')
@@ -83,6 +104,8 @@ class _Cleaner(HTMLParser):
 
     @staticmethod
     def _unsafe_attribute(name: str, value: str) -> str | None:
+        if name == "style" and _REMOTE_STYLE.search(value):
+            return "@import in style="
         if name.startswith("on"):
             return f"{name}="
         if name in URL_ATTRIBUTES and is_unsafe_url(value):
@@ -112,6 +135,9 @@ class _Cleaner(HTMLParser):
         if self.dropping:
             return
         raw_text = self.cdata_elem is not None
+        if raw_text and not self.allow_unsafe and _REMOTE_STYLE.search(data):
+            self.removed.append("@import")
+            data = _REMOTE_STYLE.sub("", data)
         self.out.append(data if raw_text else escape(data, quote=False))
 
     def handle_comment(self, data: str) -> None:
