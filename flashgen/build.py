@@ -12,12 +12,13 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeGuard, TypeVar
 
 from flashgen.cache import BuildCache, cache_path, entry_key, options_fingerprint
 from flashgen.checks import dangling_references, duplicate_prompts
 from flashgen.config import DeckConfig
+from flashgen.decknames import normalize_deck_name
 from flashgen.discover import discover
 from flashgen.errors import ConfigError, Diagnostic, StrictModeError
 from flashgen.files import FileJob, FileResult, build_files, media_state
@@ -109,9 +110,11 @@ def build_deck(
     from flashgen.commit import commit
     from flashgen.output import build_lock
     from flashgen.sinks.apkg import ApkgSink
+    from flashgen.targets import check_destination
 
     if options.dry_run:
         return dry_run_result(plan_build(config, options, progress))
+    check_destination(config)
     with build_lock(config.output) as lock:
         return commit(plan_build(config, options, progress), ApkgSink(config.output), lock)
 
@@ -131,12 +134,16 @@ def plan_build(
     config: DeckConfig, options: BuildOptions = BuildOptions(), progress: Progress | None = None
 ) -> BuildPlan:
     """Gather and plan the whole deck; writes nothing."""
+    config = replace(config, name=normalize_deck_name(config.name))
     if not config.notes_dir.is_dir():
         raise ConfigError(f"notes folder not found: {config.notes_dir}")
     templates = load_card_templates(config.templates_dir)
     now = options.now if options.now is not None else _clock()
     with no_gc():
-        vault = discover(config.notes_dir, config.include, config.exclude, config.media_root)
+        vault = discover(
+            config.notes_dir, config.include, config.exclude, config.media_root,
+            config.follow_symlinks_outside,
+        )
         if not vault.sources:
             raise ConfigError(f"no Markdown notes found in {config.notes_dir}")
         steps = _Steps(2 * len(vault.sources), progress)

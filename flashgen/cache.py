@@ -173,10 +173,12 @@ class BuildCache:
         if self._connection is None:
             return {}
         try:
-            rows = self._connection.execute("SELECT name, value FROM meta").fetchall()
-        except sqlite3.DatabaseError:
+            rows = self._connection.execute("SELECT name FROM meta").fetchall()
+        except (sqlite3.Error, ValueError):
             return {}
-        return {str(name): str(value) for name, value in rows}
+        names = [row[0].decode("utf-8", "replace") for row in rows if isinstance(row[0], bytes)]
+        values = {name: self.meta(name) for name in names}
+        return {name: value for name, value in values.items() if value is not None}
 
     def store(
         self,

@@ -81,6 +81,18 @@ _DECK_OPTIONS = [
         default=None,
         help="Keep scripts and event handlers in raw HTML.",
     ),
+    click.option(
+        "--follow-symlinks-outside",
+        is_flag=True,
+        default=None,
+        help="Read notes that are symlinks to files outside the notes folder.",
+    ),
+    click.option(
+        "--allow-output-anywhere",
+        is_flag=True,
+        default=None,
+        help="Write the package inside the notes folder or outside the deck's project.",
+    ),
 ]
 
 

@@ -14,12 +14,14 @@ from flashgen.errors import BuildLockedError, WriteError
 from flashgen.lockfile import lock_digest
 from flashgen.output import HeldLock, build_lock, remove_leftovers, replace_atomically
 from flashgen.sinks import Delivery, Sink
+from flashgen.targets import check_destination
 
 
 def commit(build: BuildPlan, sink: Sink, held: HeldLock | None = None) -> BuildResult:
     """Deliver ``build`` to ``sink`` and record it. ``held``: the caller already holds the
     deck's build lock (it planned under it); else commit takes it."""
     config = build.config
+    check_destination(config)
     locked = held is not None and held.output == config.output
     with nullcontext() if locked else build_lock(config.output), no_gc():
         if lock_digest(config.lockfile) != build.lock_digest:

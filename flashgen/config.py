@@ -38,6 +38,13 @@ class DeckConfig:
     line_breaks: bool | None = None
     """A single newline is a line break, as Obsidian shows it; None: only in an Obsidian vault
     (an ``.obsidian/`` folder in the notes folder or above it)."""
+    project: Path | None = None
+    """The project of the deck definition (its git work tree, else the folder of ``decks/``):
+    the output must stay inside it. None for a notes folder named on the command line."""
+    follow_symlinks_outside: bool = False
+    """Read notes that are symlinks to files outside the notes folder (command line only)."""
+    allow_output_anywhere: bool = False
+    """Write inside the notes folder or outside the project (command line only)."""
 
     @property
     def lockfile(self) -> Path:
@@ -106,6 +113,7 @@ def load_deck_definition(path: Path) -> DeckConfig:
     media_root = _string(data, "media_root", path, default=None)
     templates = _string(data, "templates", path, default=None)
     return DeckConfig(
+        project=project_folder(base),
         name=name,
         notes_dir=(base / notes).resolve(),
         output=(base / output).resolve() if output else base / f"{stem}.apkg",
@@ -122,6 +130,17 @@ def load_deck_definition(path: Path) -> DeckConfig:
         removed_grace_days=_int(data, "removed_grace_days", path, 90),
         line_breaks=_bool(data, "line_breaks", path, False) if "line_breaks" in data else None,
     )
+
+
+def project_folder(definitions: Path) -> Path:
+    """The project a folder of deck definitions belongs to: its git work tree; without git,
+    the folder holding ``decks/``, or the folder itself."""
+    from flashgen.discover import enclosing_work_tree
+
+    work_tree = enclosing_work_tree(definitions)
+    if work_tree is not None:
+        return work_tree
+    return definitions.parent if definitions.name == "decks" else definitions
 
 
 def with_overrides(config: DeckConfig, **overrides: Any) -> DeckConfig:

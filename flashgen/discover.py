@@ -46,21 +46,35 @@ def discover(
     include: Iterable[str],
     exclude: Iterable[str],
     media_root: Path | None,
+    follow_symlinks_outside: bool = False,
 ) -> Vault:
-    """Walk ``notes_dir`` once: hidden entries skipped, symlinked folders followed once."""
+    """Walk ``notes_dir`` once: hidden entries skipped, symlinked folders followed once.
+
+    A note that is a symlink to a file outside the notes folder (itself, or through a
+    symlinked folder) is refused like such media, unless ``follow_symlinks_outside``: a
+    cloned vault must not put ``~/.ssh/id_rsa`` on a card.
+    """
     root = notes_dir.resolve()
     include_patterns = [glob_to_regex(pattern) for pattern in include]
     exclude_patterns = [glob_to_regex(pattern) for pattern in exclude]
     sources: list[SourceFile] = []
     by_name: dict[str, list[str]] = {}
     diagnostics: list[Diagnostic] = []
-    for relpath in sorted(_walk(root, diagnostics)):
+    outside: set[str] = set()
+    for relpath in sorted(_walk(root, diagnostics, outside)):
         by_name.setdefault(relpath.rsplit("/", 1)[-1].lower(), []).append(relpath)
         if not relpath.lower().endswith(NOTE_SUFFIXES):
             continue
         if not any(p.match(relpath) for p in include_patterns):
             continue
         if any(p.match(relpath) for p in exclude_patterns):
+            continue
+        if relpath in outside and not follow_symlinks_outside:
+            message = (
+                "note is a symlink to a file outside the notes folder: skipped "
+                "(--follow-symlinks-outside reads it)"
+            )
+            diagnostics.append(Diagnostic(relpath, 0, "error", message))
             continue
         sources.append(SourceFile(path=root / relpath, relpath=relpath))
     files_by_name = {
@@ -76,7 +90,7 @@ def discover(
     )
 
 
-def _walk(root: Path, diagnostics: list[Diagnostic]) -> Iterable[str]:
+def _walk(root: Path, diagnostics: list[Diagnostic], outside: set[str]) -> Iterable[str]:
     """Every file's relpath under ``root``; hidden entries skipped; an explicit stack, no
     recursion (a deep tree cannot exhaust the stack).
 
@@ -85,6 +99,8 @@ def _walk(root: Path, diagnostics: list[Diagnostic]) -> Iterable[str]:
     files keep their real paths).
     """
     seen: set[tuple[int, int]] = set()
+    outside_folders: set[str] = set()
+    linked_folders: set[str] = set()
     folders: list[str] = [""]
     linked: list[str] = []
     while folders or linked:
@@ -105,6 +121,8 @@ def _walk(root: Path, diagnostics: list[Diagnostic]) -> Iterable[str]:
             )
             continue
         seen.add(identity)
+        if base in linked_folders and not _inside(root / base, root):
+            outside_folders.add(base)
         for entry in entries:
             if entry.name.startswith("."):
                 continue
@@ -122,11 +140,25 @@ def _walk(root: Path, diagnostics: list[Diagnostic]) -> Iterable[str]:
                 )
                 continue
             if not _is_folder(entry):
+                linked_out = entry.is_symlink() and not _inside(Path(entry.path), root)
+                if linked_out or base in outside_folders:
+                    outside.add(relpath)
                 yield relpath
             elif entry.is_symlink():
                 linked.append(relpath)
+                linked_folders.add(relpath)
             else:
+                if base in outside_folders:
+                    outside_folders.add(relpath)
                 folders.append(relpath)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Does ``path``, with every symlink resolved, lie inside ``root`` (already resolved)?"""
+    try:
+        return Path(os.path.realpath(path)).is_relative_to(root)
+    except (OSError, ValueError):
+        return False
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from flashgen.config import DeckConfig
+from flashgen.decknames import subdeck
 from flashgen.identity import normalized_body, section_key, sketch, text_hash
 from flashgen.media import MediaFile
 from flashgen.notetype import CJK_TO_LATIN, LATIN_TO_CJK, RECALL, NoteFields, sort_field
@@ -116,9 +117,9 @@ def deck_for(document: Document, config: DeckConfig) -> str:
         return document.deck
     path = PurePosixPath(document.source.relpath)
     if config.subdecks == "folder" and path.parent.parts:
-        return "::".join((config.name, *path.parent.parts))
+        return subdeck(config.name, *path.parent.parts)
     if config.subdecks == "file":
-        return "::".join((config.name, *path.parent.parts, document.title))
+        return subdeck(config.name, *path.parent.parts, document.title)
     if config.subdecks == "category" and document.categories:
-        return f"{config.name}::{document.categories[0]}"
+        return subdeck(config.name, document.categories[0])
     return config.name

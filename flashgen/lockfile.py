@@ -23,6 +23,7 @@ from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from flashgen.decknames import deck_name_problem
 from flashgen.errors import ConfigError, Diagnostic
 from flashgen.identity import guid_for
 
@@ -393,6 +394,15 @@ def _guid(value: object) -> str | None:
     return None
 
 
+def _deck(value: object) -> str | None:
+    if problem := _text()(value):
+        return problem
+    assert isinstance(value, str)
+    if problem := deck_name_problem(value):
+        return f"'{value}' {problem}"
+    return None
+
+
 def _time(value: object) -> str | None:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= LATEST_TIME:
         return f"must be a time in whole seconds since 1970, not {_describe(value)}"
@@ -411,7 +421,7 @@ _ENTRY_CHECKS: dict[str, _Check] = {
     "sketch": _hex(4096),
     "heading": _text(empty=True),
     "file": _text(),
-    "deck": _text(),
+    "deck": _deck,
     "changed": _time,
     "removed": _optional_time,
 }
@@ -474,6 +484,10 @@ def _guids_valid(values: list[Any]) -> bool:
     )
 
 
+def _decks_valid(values: list[Any]) -> bool:
+    return _texts_valid(False)(values) and not any(map(deck_name_problem, set(values)))
+
+
 def _times_valid(values: list[Any]) -> bool:
     values = [value for value in values if value is not None]
     return all(type(value) is int for value in values) and (
@@ -485,7 +499,7 @@ _GUID_LINES = re.compile(f"(?:{GUID_PATTERN.pattern}\n)*")
 _COLUMN_CHECKS.update({
     "key": _texts_valid(False), "guid": _guids_valid, "content": _hexes_valid(64),
     "body": _hexes_valid(64), "sketch": _hexes_valid(4096), "heading": _texts_valid(True),
-    "file": _texts_valid(False), "deck": _texts_valid(False), "changed": _times_valid,
+    "file": _texts_valid(False), "deck": _decks_valid, "changed": _times_valid,
     "removed": _times_valid,
 })
 assert set(_COLUMN_CHECKS) == set(_ENTRY_CHECKS), "column checks mirror the entry checks"

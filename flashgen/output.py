@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from flashgen.errors import BuildLockedError, WriteError
+from flashgen.targets import TEMPORARY_SUFFIX, is_leftover, temporary_prefix
 
 
 def lock_name(output: Path) -> str:
@@ -81,10 +82,11 @@ else:
 
 
 def remove_leftovers(output: Path, *targets: Path) -> None:
-    """Temporary files of a build that was killed: with the lock held, none is in use."""
+    """Temporary files of a build that was killed: with the lock held, none is in use. Only
+    names flashgen makes are removed (``targets.is_leftover``), never a user's own file."""
     for target in targets:
         for leftover in target.parent.glob(f".{glob_escape(target.name)}.*"):
-            if leftover.name == lock_name(output):
+            if leftover.name == lock_name(output) or not is_leftover(leftover.name, target):
                 continue
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
@@ -96,7 +98,9 @@ def replace_atomically(target: Path, write: Callable[[Path], object]) -> None:
     """``write`` a temporary file beside ``target``, then rename it into place: a process
     killed at any moment leaves the old file whole."""
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        handle, temporary = tempfile.mkstemp(
+            TEMPORARY_SUFFIX, temporary_prefix(target), dir=target.parent
+        )
     except OSError as exc:
         raise WriteError(f"cannot write {target}: {exc.strerror}") from exc
     os.close(handle)

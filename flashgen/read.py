@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from flashgen.decknames import deck_name_problem, normalize_deck_name
 from flashgen.discover import READ_FLAGS, SourceFile
 from flashgen.errors import Diagnostic
 
@@ -126,6 +127,10 @@ def read_document(source: SourceFile, raw: bytes | str | None = None) -> ReadRes
     if deck is not None and not (isinstance(deck, str) and deck.strip()):
         diagnostics.append(Diagnostic(where, 1, "warning", "frontmatter 'deck' is not a name"))
         deck = None
+    elif isinstance(deck, str) and (problem := deck_name_problem(deck)):
+        message = f"frontmatter deck '{deck}' {problem}; the deck's own name is used"
+        diagnostics.append(Diagnostic(where, 1, "warning", message))
+        deck = None
     title = meta.get("title")
     if not (isinstance(title, str | int | float) and str(title).strip()):
         title = _title_from_filename(source.relpath)
@@ -136,7 +141,7 @@ def read_document(source: SourceFile, raw: bytes | str | None = None) -> ReadRes
         title=_printable(str(title).strip()),
         categories=categories,
         tags=tuple(dict.fromkeys(categories + tags)),
-        deck=_printable(deck.strip()) if isinstance(deck, str) else None,
+        deck=normalize_deck_name(deck) if isinstance(deck, str) else None,
     )
     return ReadResult(document, tuple(diagnostics))
 

@@ -19,6 +19,7 @@ from flashgen.sinks.anki import AnkiSink, Destination, SyncOptions
 from flashgen.sinks.ankiconnect import DEFAULT_URL, AnkiConnect
 from flashgen.sinks.apkg import ApkgSink
 from flashgen.sinks.collection import CollectionFile, anki_base, profile_collection, profiles
+from flashgen.targets import check_destination
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,7 @@ def sync_deck(
     if sync.dry_run:
         build = plan_build(config, options, progress)
         return dry_run_result(build), anki.deliver(build)
+    check_destination(config)
     with build_lock(config.output) as lock:
         build = plan_build(config, options, progress)
         result = commit(build, ApkgSink(config.output), lock)

@@ -14,10 +14,10 @@ from flashgen import records
 from flashgen.build import BuildOptions, build_deck
 from flashgen.cache import cache_path
 from flashgen.config import DeckConfig
+from flashgen.dialect import make_markdown
 from flashgen.discover import discover
 from flashgen.errors import WriteError
 from flashgen.files import FileJob, FileResult, build_file
-from flashgen.markdown import make_markdown
 from flashgen.media import MediaStore
 from flashgen.read import read_source
 from tests.hostile_support import copy_vault, imported

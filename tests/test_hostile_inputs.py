@@ -436,11 +436,14 @@ def test_special_files_named_md_are_errors_and_never_hang_the_build(
         server.bind(str(notes / "socket.md"))
         result = build(notes, output)
     assert messages(result) == [
+        "zero.md: error: note is a symlink to a file outside the notes folder: skipped "
+        "(--follow-symlinks-outside reads it)",
         "dangling.md: error: cannot read file: No such file or directory: skipped",
         "pipe.md: error: not a regular file but a named pipe: skipped",
         "socket.md: error: not a regular file but a socket: skipped",
-        "zero.md: error: not a regular file but a device: skipped",
     ]
+    followed = build(notes, output, follow_symlinks_outside=True)
+    assert "zero.md: error: not a regular file but a device: skipped" in messages(followed)
     assert sorted(by_prompt(imported(output, tmp_path / "anki")[0])) == ["Good"]
 
 

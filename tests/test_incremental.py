@@ -187,15 +187,20 @@ def test_leftovers_of_a_killed_build_are_removed_by_the_next(vault: Path, tmp_pa
     config = config_at(vault, tmp_path / "out")
     build_deck(config, BuildOptions(now=T0))
     folder = config.output.parent
-    (folder / ".inc.apkg.k1ll3d").write_bytes(b"half a zip")
-    (folder / ".inc.lock.json.k1ll3d").write_text("{", "utf-8")
-    (folder / ".inc.apkg.scratch").mkdir()
-    (folder / ".inc.apkg.scratch" / "collection.anki2").write_bytes(b"db")
+    (folder / ".inc.apkg.k1ll3d_0.flashgen-tmp").write_bytes(b"half a zip")
+    (folder / ".inc.lock.json.k1ll3d_1.flashgen-tmp").write_text("{", "utf-8")
+    (folder / ".inc.apkg.scratch0.flashgen-tmp").mkdir()
+    (folder / ".inc.apkg.scratch0.flashgen-tmp" / "collection.anki2").write_bytes(b"db")
+    (folder / ".inc.apkg.sync-scratch1.flashgen-tmp").mkdir()
     (folder / "mine.txt").write_text("not flashgen's", "utf-8")
+    (folder / ".inc.apkg.mine").mkdir()
+    (folder / ".inc.apkg.mine" / "keep.txt").write_text("a user's own folder", "utf-8")
+    (folder / ".inc.lock.json.orig").write_text("a user's own backup", "utf-8")
     config.output.unlink()
     build_deck(config, BuildOptions(now=T0 + 60))
     assert sorted(p.name for p in folder.iterdir()) == [
-        ".flashgen-cache", ".inc.apkg.build-lock", "inc.apkg", "inc.lock.json", "mine.txt",
+        ".flashgen-cache", ".inc.apkg.build-lock", ".inc.apkg.mine", ".inc.lock.json.orig",
+        "inc.apkg", "inc.lock.json", "mine.txt",
     ]
 
 

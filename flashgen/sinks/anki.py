@@ -27,6 +27,7 @@ from flashgen.notetype import MODEL_ID
 from flashgen.plan import REMOVED_TAG, DeckPlan, PlannedNote
 from flashgen.sinks import Delivery
 from flashgen.sinks.apkg import write_package
+from flashgen.targets import TEMPORARY_SUFFIX, temporary_prefix
 
 if TYPE_CHECKING:
     from flashgen.build import BuildPlan
@@ -205,7 +206,9 @@ def _scratch(output: Path) -> "tempfile.TemporaryDirectory[str]":
     build, like the package's own temporary files)."""
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        return tempfile.TemporaryDirectory(prefix=f".{output.name}.sync-", dir=output.parent)
+        return tempfile.TemporaryDirectory(
+            TEMPORARY_SUFFIX, temporary_prefix(output, "sync-"), dir=output.parent
+        )
     except OSError as exc:
         raise WriteError(f"cannot write beside {output}: {exc.strerror}") from exc
 

@@ -23,6 +23,7 @@ from flashgen.output import make_folder, remove_leftovers, replace_atomically
 from flashgen.package_zip import write_package_zip
 from flashgen.plan import DeckPlan, PlannedNote
 from flashgen.sinks import Delivery
+from flashgen.targets import TEMPORARY_SUFFIX, temporary_prefix
 from flashgen.templates import CardTemplates
 
 if TYPE_CHECKING:
@@ -60,7 +61,9 @@ def write_package(
     make_folder(output.parent)
     remove_leftovers(output, output)
     try:
-        scratch = tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent)
+        scratch = tempfile.TemporaryDirectory(
+            TEMPORARY_SUFFIX, temporary_prefix(output), dir=output.parent
+        )
     except OSError as exc:
         raise WriteError(f"cannot write {output}: {exc.strerror}") from exc
     with scratch:
