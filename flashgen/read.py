@@ -11,7 +11,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -164,17 +164,28 @@ def read_source(source: SourceFile) -> bytes | str:
     except OSError as exc:
         return f"cannot read file: {exc.strerror}"
     try:
-        problem = _not_a_note(os.fstat(handle))  # it may have been replaced since os.stat
+        status = os.fstat(handle)  # it may have been replaced since os.stat
+        problem = _not_a_note(status)
         if problem:
             return problem
         with os.fdopen(handle, "rb", closefd=False) as reader:
-            raw = reader.read(MAX_NOTE_BYTES + 1)
+            raw = _read_at_most(reader, status.st_size, MAX_NOTE_BYTES + 1)
     except OSError as exc:
         return f"cannot read file: {exc.strerror}"
     finally:
         os.close(handle)
     if len(raw) > MAX_NOTE_BYTES:
         return f"file is larger than {MAX_NOTE_BYTES // 2**20} MiB"
+    return raw
+
+
+def _read_at_most(reader: IO[bytes], size: int, most: int) -> bytes:
+    """The reader's bytes, up to ``most``, in a buffer of the file's size (plus one byte to
+    notice growth): a read of ``most`` at once would allocate 64 MiB for every note, each
+    its own memory mapping, and 100,000 notes exceed the kernel's limit of 65,530."""
+    raw = reader.read(min(size, most - 1) + 1)
+    if len(raw) > size and len(raw) < most:  # it grew since fstat: read the rest
+        raw += reader.read(most - len(raw))
     return raw
 
 

@@ -11,7 +11,9 @@ from flashgen.build import BuildOptions, build_deck
 from flashgen.cli import cli
 from flashgen.config import DeckConfig
 from flashgen.decknames import MAX_DECK_DEPTH, subdeck
+from flashgen.discover import discover
 from flashgen.plan import REMOVED_TAG
+from flashgen.read import read_source
 from tests.anki_support import collection, import_package, notes
 from tests.hostile_support import T1, T2, active_content, build, imported, write_vault
 
@@ -186,6 +188,25 @@ def test_a_note_symlinked_to_outside_the_notes_folder_is_refused(tmp_path: Path)
     allowed = build(notes_dir, output, now=T2, follow_symlinks_outside=True)
     assert allowed.diagnostics == ()
     assert len(imported(output, tmp_path / "anki2")[0]) == 4
+
+
+# --- scale -----------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux shows its mappings")
+def test_reading_many_notes_keeps_no_memory_mapping_per_note(tmp_path: Path) -> None:
+    """100,000 notes once failed with "failed to map segment": each read kept a 64 MiB
+    mapping, and the kernel allows 65,530."""
+    notes_dir = write_vault(tmp_path / "n", {f"{i}.md": f"# {i}\n\nA.\n" for i in range(2000)})
+    vault = discover(notes_dir, ("**/*.md",), (), None)
+
+    def mappings() -> int:
+        return len(Path("/proc/self/maps").read_text().splitlines())
+
+    before = mappings()
+    raws = [read_source(source) for source in vault.sources]
+    assert len(raws) == 2000 and all(isinstance(raw, bytes) for raw in raws)
+    assert mappings() - before < 100
 
 
 # --- output paths -----------------------------------------------------------------------------
