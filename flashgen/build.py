@@ -26,6 +26,7 @@ from flashgen.lockfile import Lock, lock_digest, read_lock
 from flashgen.media import MediaStore
 from flashgen.plan import DeckPlan, plan_deck
 from flashgen.read import read_source
+from flashgen.recover import recover_lock
 from flashgen.sinks import Delivery
 from flashgen.templates import CardTemplates, load_card_templates
 
@@ -176,10 +177,16 @@ def plan_build(
         read = read_lock(config.lockfile)
         previous = read.lock if read else None
         diagnostics += read.diagnostics if read else ()
+        continued = previous
+        if read is None and config.output.is_file():
+            recovered = recover_lock(config.output, notes, config.name, now)
+            if recovered is not None:
+                continued = recovered.lock
+                diagnostics += recovered.diagnostics
         plan = plan_deck(
             config.name,
             notes,
-            previous,
+            continued,
             templates.fingerprint(),
             now,
             unreadable_files=frozenset(file.relpath for file in files if file.unreadable),

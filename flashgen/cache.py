@@ -214,7 +214,7 @@ class BuildCache:
         except (sqlite3.Error, OSError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else str(exc)
             raise WriteError(
-                f"cannot write the incremental cache {self.path}: {reason} (the package was "
+                f"cannot write the build cache {self.path}: {reason} (the package was "
                 "written; build with --no-cache, or make the folder writable)"
             ) from exc
 

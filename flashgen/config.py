@@ -146,6 +146,8 @@ def project_folder(definitions: Path) -> Path:
 def with_overrides(config: DeckConfig, **overrides: Any) -> DeckConfig:
     """Apply command-line options; an option left at None keeps the deck definition's value."""
     given = {key: value for key, value in overrides.items() if value is not None}
+    if "output" in given:
+        given["project"] = None  # the caller chose this output, not the deck definition
     if "subdecks" in given:
         given["subdecks"] = _subdecks(given["subdecks"], None)
     return replace(config, **given)

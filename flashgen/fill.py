@@ -81,14 +81,14 @@ def fill_notes(rendered: RenderedFile, config: DeckConfig) -> tuple[NoteContent,
                 body_hash=text_hash(body),
                 body_sketch=sketch(body),
                 card_templates=(RECALL, CJK_TO_LATIN, LATIN_TO_CJK) if terms else (RECALL,),
-                content_hash=_content_hash(fields, tags, deck),
+                content_hash=content_hash(fields, tags, deck),
                 sort_field=sort_field(fields.prompt),
             )
         )
     return tuple(notes)
 
 
-def _content_hash(fields: NoteFields, tags: tuple[str, ...], deck: str) -> str:
+def content_hash(fields: NoteFields, tags: tuple[str, ...], deck: str) -> str:
     payload = json.dumps([fields.content(), tags, deck], ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 

@@ -182,7 +182,11 @@ def _located_parse(text: str, path: Path, side: str | None) -> LockRead:
 
 def _refusal(path: Path, line: int, message: str) -> str:
     location = f"{path}:{line}" if line else str(path)
-    return f"{location}: lockfile {message}; " + _ADVICE.format(name=path.name)
+    advice = _ADVICE.format(name=path.name)
+    package = path.with_name(path.name.removesuffix(".lock.json") + ".apkg")
+    if path.name.endswith(".lock.json") and package.is_file():
+        advice += f"; or move it away: the next build recovers it from {package.name}"
+    return f"{location}: lockfile {message}; {advice}"
 
 
 def _note(line: int, message: str) -> Diagnostic:

@@ -124,7 +124,7 @@ def test_a_read_only_cache_is_an_error_not_a_traceback(config: DeckConfig) -> No
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
     cache_path(config.output).chmod(stat.S_IRUSR)
     try:
-        with pytest.raises(WriteError, match=r"^cannot write the incremental cache .*"):
+        with pytest.raises(WriteError, match=r"^cannot write the build cache .*"):
             build_deck(config, BuildOptions(now=T0 + 60))
     finally:
         folder.chmod(stat.S_IRWXU)
@@ -138,7 +138,7 @@ def test_a_cache_that_cannot_be_opened_is_an_error_not_a_traceback(config: DeckC
     with pytest.raises(WriteError) as raised:
         build_deck(config, BuildOptions(now=T0 + 60))
     assert str(raised.value) == (
-        f"cannot write the incremental cache {cache}: Is a directory (the "
+        f"cannot write the build cache {cache}: Is a directory (the "
         "package was written; build with --no-cache, or make the folder writable)"
     )
 

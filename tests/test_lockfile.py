@@ -210,7 +210,8 @@ def test_a_guid_that_is_no_guid_is_refused_with_its_line(
         1,
         f"Error: {lockfile}:8: lockfile note's 'guid' must be a flashgen GUID ('fg' and 16 "
         f"letters, digits, '-' or '_'), not {shown}; restore it from git (`git checkout -- "
-        "deck.lock.json`) or fix that line\n",
+        "deck.lock.json`) or fix that line; or move it away: the next build recovers it from "
+        "deck.apkg\n",
     )
     assert (tmp_path / "deck.apkg").read_bytes() == package
 

@@ -1,14 +1,13 @@
 """`flashgen preview`: every card as Anki renders it, as a static site that works offline."""
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from flashgen.anki_template import CardContext, field_is_empty, render_card, render_template
 from flashgen.build import BuildOptions, build_deck
-from flashgen.config import load_deck_definition
+from flashgen.config import load_deck_definition, with_overrides
 from flashgen.errors import TemplateError
 from flashgen.preview import MARKER, preview_cards, preview_notes
 from flashgen.templates import load_card_templates
@@ -26,7 +25,7 @@ def normalised(html: str) -> str:
 
 
 def test_every_example_card_renders_as_real_anki_renders_it(tmp_path: Path) -> None:
-    config = replace(load_deck_definition(EXAMPLE), output=tmp_path / "example.apkg")
+    config = with_overrides(load_deck_definition(EXAMPLE), output=tmp_path / "example.apkg")
     result = build_deck(config, BuildOptions(now=1_800_000_000))
     cards = preview_cards(preview_notes(result.plan), load_card_templates())
     ours = {(card.guid, card.template): card for card in cards}

@@ -270,6 +270,8 @@ def test_a_deck_definition_writes_only_inside_its_project(here: Path) -> None:
     )
     assert sorted(p.name for p in (here / "x").iterdir()) == [".o.apkg.1", ".o.apkg.keep"]
 
+    chosen = RUN.invoke(cli, ["build", str(definition), "-o", str(here / "y" / "o.apkg")])
+    assert chosen.exit_code == 0, "an output given on the command line is the user's choice"
     asked = RUN.invoke(cli, ["build", str(definition), "--allow-output-anywhere"])
     assert asked.exit_code == 0, asked.output
     assert sorted(p.name for p in (here / "x").iterdir()) == [
