@@ -53,6 +53,7 @@ NOTE_SUFFIXES = (".md", ".markdown")
 _SUMMARY = re.compile(
     r"(\d+) new, (\d+) changed, (\d+) renamed/moved, (\d+) removed, (\d+) unchanged"
 )
+_UP_TO_DATE = re.compile(r"(\d+) notes, none changed since")
 _CARDS = re.compile(r"\((\d+) cards from (\d+) files\)")
 
 
@@ -398,11 +399,13 @@ def tree_rss_kb(pid: int) -> int:
 
 
 def parse_summary(stdout: str) -> dict[str, int] | None:
-    match = _SUMMARY.search(stdout)
-    if match is None:
-        return None
     keys = ("new", "changed", "renamed", "removed", "unchanged")
-    summary = dict(zip(keys, (int(group) for group in match.groups()), strict=True))
+    if match := _SUMMARY.search(stdout):
+        summary = dict(zip(keys, (int(group) for group in match.groups()), strict=True))
+    elif same := _UP_TO_DATE.search(stdout):
+        summary = dict.fromkeys(keys, 0) | {"unchanged": int(same.group(1))}
+    else:
+        return None
     cards = _CARDS.search(stdout)
     if cards:
         summary["cards"] = int(cards.group(1))
