@@ -18,6 +18,7 @@ from flashgen.build import BuildOptions, BuildResult, build_deck
 from flashgen.cache import cache_path
 from flashgen.config import DeckConfig
 from flashgen.errors import WriteError
+from tests.anki_support import collection, import_package, notes
 
 T0 = 1_800_000_000
 PNG_RED = bytes.fromhex(
@@ -95,6 +96,46 @@ def test_cached_builds_equal_fresh_builds_after_every_kind_of_edit(
         change(vault)
         result = build_both(cached, fresh, T0 + 60 * step)
         assert result.files == len(list(vault.glob("*.md"))), name
+
+
+def anki_view(package: Path, folder: Path) -> tuple[object, ...]:
+    """What Anki holds after importing ``package`` into a new collection: every note (GUID,
+    notetype, fields, tags, decks, cards, ``mod``), the notetype, and the media's bytes."""
+    folder.mkdir(parents=True)
+    with collection(folder / "collection.anki2") as col:
+        import_package(col, package)
+        notetypes = sorted(
+            (model["name"], tuple(field["name"] for field in model["flds"]),
+             tuple((t["name"], t["qfmt"], t["afmt"]) for t in model["tmpls"]), model["css"])
+            for model in col.models.all()
+        )
+        media_dir = Path(col.media.dir())
+        media = {path.name: path.read_bytes() for path in media_dir.iterdir() if path.is_file()}
+        return notes(col), notetypes, media
+
+
+def test_cached_and_clean_builds_import_the_same_and_clean_builds_the_same_bytes(
+    vault: Path, tmp_path: Path
+) -> None:
+    """The rule of issue 13: a cached build is one Anki cannot tell from a clean build of the
+    same notes and lockfile, and two clean builds are byte-identical."""
+    cached = config_at(vault, tmp_path / "cached")
+    clean, again = config_at(vault, tmp_path / "clean"), config_at(vault, tmp_path / "again")
+    build_deck(cached, BuildOptions(now=T0))
+    for step, (name, change) in enumerate(STEPS, start=1):
+        change(vault)
+        for other in (clean, again):
+            other.output.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cached.lockfile, other.lockfile)
+        now = T0 + 60 * step
+        build_deck(cached, BuildOptions(now=now))
+        build_deck(clean, BuildOptions(now=now, cache=False))
+        build_deck(again, BuildOptions(now=now, cache=False))
+        assert clean.output.read_bytes() == again.output.read_bytes(), name
+        assert clean.lockfile.read_bytes() == cached.lockfile.read_bytes(), name
+        seen = anki_view(cached.output, tmp_path / f"anki-{step}-cached")
+        assert seen == anki_view(clean.output, tmp_path / f"anki-{step}-clean"), name
+        assert seen[0], name
 
 
 def test_template_and_option_changes_invalidate_what_they_must(
