@@ -114,6 +114,8 @@ PICKS: tuple[Pick, ...] = (
     Pick("stress-long", "deliberately long heading", 0, "long prompt, unbreakable URL"),
     Pick("stress-long-term", "deliberately long heading", 1, "long term card"),
     Pick("removed", "Gone", 0, "a section deleted from the notes (.fg-removed)"),
+    Pick("obsidian-math", "Callouts with math", 0, "callout with wide display math, a table"),
+    Pick("obsidian-notes", "Footnotes and embeds", 0, "footnotes, highlight, an embed"),
 )
 
 
@@ -198,6 +200,28 @@ After a rule.
 | 1 | 2 | 3 | 4 | 5 | 6 |
 | 一 | 二 | 三 | 四 | 五 | 六 |
 
+## Callouts with math
+
+> [!note] Energy
+> A formula wider than a phone, inside a callout:
+> $$
+> 	E = \\frac{1}{2} m v^2 + m g h + \\frac{1}{2} I \\omega^2
+> 	+ \\int_0^T P(t)\\,dt + \\sum_{i=1}^{n} \\frac{q_i^2}{2 C_i}
+> $$
+>
+> > [!warning|no-icon] Nested, with a wide table
+> > | Quantity | Symbol | Unit | In base units | Typical value | Note |
+> > |---|---|---|---|---|---|
+> > | energy | \\(E\\) | joule | kg·m²·s⁻² | 4.2 kJ | heating water |
+
+## Footnotes and embeds
+
+An embedded section[^1] with ==highlighted== text ^block-1
+
+![[Embedded#Definition]]
+
+[^1]: A footnote with a long unbreakable URL https://example.com/a/very/long/path/that/keeps/going/and/going/index.html
+
 ## Gone / 已删除
 
 This section is deleted before the second build, so the deck keeps a removed note.
@@ -228,6 +252,11 @@ def write_stress_vault(root: Path, *, with_removed: bool) -> Path:
     notes.mkdir(parents=True, exist_ok=True)
     text = STRESS_NOTE if with_removed else STRESS_NOTE.split("## Gone /", 1)[0]
     (notes / "stress.md").write_text(text, encoding="utf-8")
+    (notes / "Embedded.md").write_text(
+        "# Definition\n\nEmbedded: $$\\sum_{k=0}^{\\infty} \\frac{x^k}{k!} = e^x"
+        " \\quad\\text{for every real or complex number } x$$ shown in place.\n",
+        encoding="utf-8",
+    )
     if not (notes / "wide.png").exists():
         (notes / "wide.png").write_bytes(png_bytes(1600, 300, _wide_pixel))
         (notes / "diagram.png").write_bytes(png_bytes(400, 200, _diagram_pixel))
