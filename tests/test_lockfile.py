@@ -244,3 +244,21 @@ def _one_note_per_line(lock: dict[str, object]) -> str:
     header = "".join(f" {json.dumps(k)}: {json.dumps(v)},\n" for k, v in lock.items())
     entries = ",\n".join("  " + json.dumps(item, sort_keys=True) for item in notes_)
     return "{\n" + header + ' "notes": [\n' + entries + "\n ]\n}\n"
+
+
+def test_the_merge_driver_merges_sides_without_a_common_ancestor(tmp_path: Path) -> None:
+    """git passes an empty base when two branches share no version of the lockfile."""
+    write_vault(tmp_path / "notes", NOTES)
+    build(tmp_path, T1)
+    ours = tmp_path / "ours.lock.json"
+    ours.write_bytes((tmp_path / "deck.lock.json").read_bytes())
+    edit(tmp_path / "notes/b.md", "Second answer.", "Second answer, edited.")
+    (tmp_path / "notes/c.md").write_text("# Gamma\n\nThird answer.\n", "utf-8")
+    build(tmp_path, T2)
+    (tmp_path / "base.lock.json").write_text("", "utf-8")
+    result = CliRunner().invoke(cli, ["lock", "merge", str(tmp_path / "base.lock.json"),
+                                      str(ours), str(tmp_path / "deck.lock.json")])
+    assert (result.exit_code, result.output) == (0, "")
+    merged = read_lock(ours)
+    assert merged is not None and merged.diagnostics == ()
+    assert merged.lock == read_lock(tmp_path / "deck.lock.json").lock  # type: ignore[union-attr]
