@@ -6,6 +6,7 @@ the pages) writes its findings into a ``data-report`` attribute, and Chromium's 
 on stderr shows any script error in any frame.
 """
 
+import fcntl
 import html
 import json
 import os
@@ -99,3 +100,77 @@ def sheet(folder: Path, pages: Sequence[str], width: int) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+class Browser:
+    """A headless Chromium that stays open, driven over the DevTools protocol on a pipe
+    (``--remote-debugging-pipe``: JSON messages ending in NUL on fds 3 and 4), for what a
+    single ``--dump-dom`` cannot show: a page that changes while it is open."""
+
+    def __init__(self) -> None:
+        self.profile = tempfile.mkdtemp(prefix="fg-chromium-")
+        to_browser, self._requests = _pipe_with_high_fds()
+        self._replies, from_browser = _pipe_with_high_fds()
+
+        def as_fds_3_and_4() -> None:
+            os.dup2(to_browser, 3)
+            os.dup2(from_browser, 4)
+
+        self.process = subprocess.Popen(
+            [chromium(), *FLAGS, f"--user-data-dir={self.profile}", "--remote-debugging-pipe",
+             "about:blank"],
+            pass_fds=(3, 4, to_browser, from_browser),
+            preexec_fn=as_fds_3_and_4,
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        os.close(to_browser)
+        os.close(from_browser)
+        self._next_id = 0
+        self._buffer = b""
+
+    def call(self, method: str, session: str | None = None, **params: Any) -> Any:
+        self._next_id += 1
+        message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        os.write(self._requests, json.dumps(message).encode() + b"\0")
+        while True:
+            while b"\0" not in self._buffer:
+                chunk = os.read(self._replies, 1 << 16)
+                if not chunk:
+                    raise RuntimeError("chromium closed its DevTools pipe")
+                self._buffer += chunk
+            raw, self._buffer = self._buffer.split(b"\0", 1)
+            reply = json.loads(raw)
+            if reply.get("id") == self._next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply["result"]
+
+    def open(self, url: str) -> str:
+        """Open ``url`` in a new tab; returns the tab's session for ``evaluate``."""
+        target = self.call("Target.createTarget", url=url)["targetId"]
+        session: str = self.call("Target.attachToTarget", targetId=target, flatten=True)[
+            "sessionId"
+        ]
+        return session
+
+    def evaluate(self, session: str, expression: str) -> Any:
+        result = self.call("Runtime.evaluate", session, expression=expression, returnByValue=True)
+        return result["result"].get("value")
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait()
+        os.close(self._requests)
+        os.close(self._replies)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _pipe_with_high_fds() -> tuple[int, int]:
+    """A pipe whose ends are not fds 3 or 4 (the child's are made those)."""
+    ends = []
+    for end in os.pipe():
+        ends.append(fcntl.fcntl(end, fcntl.F_DUPFD, 10))
+        os.close(end)
+    return ends[0], ends[1]

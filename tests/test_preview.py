@@ -133,6 +133,7 @@ def test_preview_writes_the_site_beside_the_package_and_nothing_else(here: Path)
     index = (site / "index.html").read_text(encoding="utf-8")
     assert index.count('<a href="cards/') == 5
     assert "https://" not in index and "http://" not in index
+    assert "live.js" not in index  # only watch --preview's pages reload themselves
 
 
 def test_preview_output_option_and_a_folder_that_is_not_a_preview(here: Path) -> None:

@@ -3,6 +3,7 @@ width (390 px) in night mode and at desktop width (1000 px) in day mode — no s
 no missing image, math typeset, the theme applied, nothing wider than the window — and the
 card page's and the index's switches."""
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -11,11 +12,14 @@ from urllib.parse import quote
 
 import pytest
 
-from flashgen.build import BuildOptions, build_deck
-from flashgen.config import load_deck_definition
+from flashgen.build import BuildOptions, build_deck, plan_build
+from flashgen.config import DeckConfig, load_deck_definition
 from flashgen.preview import PreviewCard, preview_cards, preview_notes, write_preview
+from flashgen.sinks.preview import PreviewSink
 from flashgen.templates import load_card_templates
-from tests.browser_support import chromium, load, sheet
+from tests.browser_support import Browser, chromium, load, sheet
+from tests.hostile_support import write_vault
+from tests.test_cli import CLEAN
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "decks" / "example.toml"
 
@@ -104,3 +108,31 @@ def test_the_index_filters_by_file_and_searches(site: tuple[Path, list[PreviewCa
     searched = load(f"{index}#////{quote('handshake')}")
     assert searched.report["shown"] == sum(1 for c in cards if "handshake" in c.search_text)
     assert 0 < searched.report["shown"] < by_file
+
+
+def wait_for(browser: Browser, session: str, expression: str, seconds: float = 20) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = browser.evaluate(session, expression)
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{expression} still false after {seconds} s")
+
+
+def test_an_open_live_page_reloads_when_the_preview_is_written_again(tmp_path: Path) -> None:
+    notes = write_vault(tmp_path / "notes", CLEAN)
+    config = DeckConfig(name="n", notes_dir=notes, output=tmp_path / "n.apkg")
+    site = tmp_path / "site"
+    PreviewSink(site, live=True).deliver(plan_build(config, BuildOptions(cache=False)))
+    browser = Browser()
+    try:
+        session = browser.open((site / "index.html").as_uri())
+        first = wait_for(browser, session, "window.flashgenBuild")
+        assert browser.evaluate(session, "document.documentElement.dataset.reloaded") is None
+        write_vault(notes, {"a.md": "# Question\n\nA new answer.\n"})
+        PreviewSink(site, live=True).deliver(plan_build(config, BuildOptions(cache=False)))
+        wait_for(browser, session, "document.documentElement.dataset.reloaded === 'yes'")
+        assert wait_for(browser, session, "window.flashgenBuild") != first
+    finally:
+        browser.close()

@@ -4,6 +4,10 @@
 (function () {
   'use strict';
   var source = document.currentScript.src.replace(/live\.js$/, 'build.js');
+  var navigation = performance.getEntriesByType && performance.getEntriesByType('navigation')[0];
+  if (navigation && navigation.type === 'reload') {
+    document.documentElement.dataset.reloaded = 'yes';
+  }
   var seen = null;
   function poll() {
     var script = document.createElement('script');
