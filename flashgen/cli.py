@@ -3,7 +3,7 @@
 import json
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -160,19 +160,30 @@ def build(
         sys.exit(1)
 
 
+_ANKI_OPTIONS = [
+    click.option(
+        "--anki-connect", "anki_connect", metavar="URL",
+        help="Sync through AnkiConnect at URL (default when it answers: http://127.0.0.1:8765).",
+    ),
+    click.option(
+        "--collection", type=click.Path(dir_okay=False, path_type=Path),
+        help="Sync into this collection file (Anki must be closed).",
+    ),
+    click.option("--profile", metavar="NAME", help="Sync into this Anki profile's collection."),
+    click.option("--keep-removed", is_flag=True, help="Tag removed sections' notes, never delete."),
+    click.option("--yes", is_flag=True, help="Delete even more notes than the safety limit."),
+]
+
+
+def anki_options(function: Any) -> Any:
+    for option in reversed(_ANKI_OPTIONS):
+        function = option(function)
+    return function
+
+
 @cli.command()
 @deck_options(WRITTEN_OUTPUT)
-@click.option(
-    "--anki-connect", "anki_connect", metavar="URL",
-    help="Sync through AnkiConnect at URL (default when it answers: http://127.0.0.1:8765).",
-)
-@click.option(
-    "--collection", type=click.Path(dir_okay=False, path_type=Path),
-    help="Sync into this collection file (Anki must be closed).",
-)
-@click.option("--profile", metavar="NAME", help="Sync into this Anki profile's collection.")
-@click.option("--keep-removed", is_flag=True, help="Tag removed sections' notes, never delete.")
-@click.option("--yes", is_flag=True, help="Delete even more notes than the safety limit.")
+@anki_options
 @click.option("--dry-run", is_flag=True, help="Say what would change; change nothing.")
 @click.option(
     "--check", "check_only", is_flag=True,
@@ -231,6 +242,66 @@ def sync(
             differs += delivery.changed
     if decks.failed or (check_only and differs):
         sys.exit(1)
+
+
+@cli.command()
+@deck_options(WRITTEN_OUTPUT)
+@click.option("--sync", "then_sync", is_flag=True, help="Sync into Anki after each build.")
+@anki_options
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def watch(
+    targets: tuple[Path, ...], then_sync: bool, anki_connect: str | None,
+    collection: Path | None, profile: str | None, keep_removed: bool, yes: bool, quiet: bool,
+    **overrides: Any,
+) -> None:
+    """Build (and with --sync, sync) now, then again whenever a note or image under the notes
+    folder changes. Ctrl-C stops, after the build that is running, if any, has finished.
+
+    \b
+    Example:
+      flashgen watch                       # every decks/*.toml
+      flashgen watch ~/notes --sync        # into the Anki that is open
+    """
+    import threading
+
+    from flashgen.sinks.anki import SyncOptions
+    from flashgen.sync import AnkiChoice, open_anki, sync_deck
+    from flashgen.watch import stop_on_interrupt, watch_decks
+
+    configs = _configs(targets, overrides)
+    choice = AnkiChoice(anki_connect, collection, profile)
+    sync_options = SyncOptions(keep_removed=keep_removed, yes=yes)
+    decks = _Decks(quiet)
+
+    def build_all(touched: Sequence[DeckConfig]) -> None:
+        for config, result in decks.run(
+            touched, lambda config, progress: build_deck(config, BuildOptions(), progress)
+        ):
+            _print_diagnostics(result.diagnostics, config, quiet)
+            if not quiet:
+                _print_summary(result, verbose=False)
+
+    def sync_all(touched: Sequence[DeckConfig]) -> None:
+        try:
+            with open_anki(choice) as destination:
+                for config, (result, delivery) in decks.run(
+                    touched,
+                    lambda config, progress: sync_deck(
+                        config, destination, BuildOptions(), sync_options, progress
+                    ),
+                ):
+                    _print_diagnostics(result.diagnostics, config, quiet)
+                    if not quiet:
+                        _print_summary(result, verbose=False)
+                        click.echo(delivery.summary)
+        except FlashgenError as exc:
+            decks.failed += _report_failure(exc)
+
+    stop = threading.Event()
+    folders = ", ".join(_shown_path(config.notes_dir) for config in configs)
+    click.echo(f"Watching {folders} (Ctrl-C stops)", err=True)
+    with stop_on_interrupt(stop, lambda: click.echo("Stopping…", err=True)):
+        watch_decks(configs, sync_all if then_sync else build_all, stop)
 
 
 @cli.command()

@@ -144,6 +144,7 @@ def _start_worker(config: DeckConfig, vault: Vault, parent: int) -> None:
 
     global _worker
     _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the build to handle, whole
     _worker = (config, make_markdown(_dialect(config)), MediaStore(vault))
 
 
