@@ -32,6 +32,8 @@ class FakeAnkiConnect:
         self.col = col
         self.with_mod_time = with_mod_time
         self.calls: list[str] = []
+        self.asked: list[int] = []
+        """How many notes each ``notesInfo`` asked about."""
         self._lock = threading.Lock()
         self._actions: dict[str, Callable[..., Any]] = {
             "version": self.version,
@@ -66,6 +68,7 @@ class FakeAnkiConnect:
         return [int(note_id) for note_id in self.col.find_notes(query)]
 
     def notes_info(self, notes: list[int]) -> list[dict[str, Any]]:
+        self.asked.append(len(notes))
         infos = []
         for note_id in notes:
             note = self.col.get_note(NoteId(note_id))

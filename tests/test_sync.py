@@ -16,19 +16,19 @@ import pytest
 from anki.collection import Collection
 from click.testing import CliRunner, Result
 
-from flashgen.build import BuildOptions, build_deck
+from flashgen.build import BuildOptions, build_deck, plan_build
 from flashgen.cli import cli
 from flashgen.config import DeckConfig
 from flashgen.errors import AnkiError, SyncRefusedError
 from flashgen.plan import REMOVED_TAG
 from flashgen.sinks import Delivery
-from flashgen.sinks.anki import Destination, SyncOptions
+from flashgen.sinks.anki import Destination, SyncOptions, seen_path
 from flashgen.sinks.ankiconnect import AnkiConnect
 from flashgen.sinks.collection import CollectionFile
 from flashgen.sync import AnkiChoice, open_anki, sync_deck
 from tests.anki_support import AnkiNote, collection, notes, review_all
 from tests.ankiconnect_server import serving, unused_url
-from tests.test_regeneration import deck, edit_to_v2, vault
+from tests.test_regeneration import deck, edit, edit_to_v2, vault
 
 __all__ = ["vault"]  # the fixture, shared with the regeneration tests
 
@@ -339,3 +339,23 @@ def test_ankiconnect_is_used_when_it_answers(vault: Path, tmp_path: Path) -> Non
         open_anki(AnkiChoice(anki_connect=unused_url())),
     ):
         pass
+
+
+def test_ankiconnect_is_asked_only_about_notes_it_changed_since(vault: Path) -> None:
+    config = deck(vault)
+    anki = new_collection(vault.parent / "collection.anki2")
+    with collection(anki) as col, serving(col) as (url, server):
+        destination = AnkiConnect(url)
+
+        def sync_now(now: int) -> str:
+            options = BuildOptions(now=now)
+            return sync_deck(config, destination, options, SyncOptions())[1].summary
+
+        sync_now(T1)
+        assert sync_now(T1 + 1).endswith("10 unchanged")
+        edit(vault / "topics" / "vim.md", "the system clipboard", "the clipboard")
+        assert sync_now(T2).startswith("Anki: 0 added, 1 updated")
+        assert sync_now(T3).endswith("10 unchanged")
+        seen_path(plan_build(config)).write_text("{damaged", encoding="utf-8")
+        assert sync_now(T3 + 1).endswith("10 unchanged")
+    assert server.asked == [10, 1, 10], "all, then only the note the last sync updated"

@@ -16,14 +16,17 @@ Where the notes go is a ``Destination``: the collection file (``sinks.collection
 AnkiConnect (``sinks.ankiconnect``).
 """
 
+import json
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from flashgen.cache import cache_path
 from flashgen.errors import SyncRefusedError, WriteError
 from flashgen.notetype import MODEL_ID
+from flashgen.output import make_folder, replace_atomically
 from flashgen.plan import REMOVED_TAG, DeckPlan, PlannedNote
 from flashgen.sinks import Delivery
 from flashgen.sinks.apkg import write_package
@@ -55,10 +58,13 @@ class Destination(Protocol):
     description: str
     """Where the notes go, for messages: ``AnkiConnect at http://…``, ``collection …``."""
 
-    def flashgen_notes(self, decks: Sequence[str], scratch: Path) -> list[HeldNote]:
+    def flashgen_notes(
+        self, decks: Sequence[str], scratch: Path, seen: Mapping[int, HeldNote]
+    ) -> list[HeldNote]:
         """Every note of flashgen's notetype in the collection. ``decks``: the synced decks,
         for a destination that must export them to learn ``mod``s; ``scratch``: a folder
-        for such files."""
+        for such files; ``seen``: what it answered last time, by note id — a note whose id
+        and ``mod`` are still the same is still that note, so need not be asked for again."""
         ...
 
     def note_ids(self, query: str) -> set[int]:
@@ -180,7 +186,10 @@ class AnkiSink:
         with scratch:
             folder = Path(scratch.name)
             decks = deck_scope(build)
-            held = self.destination.flashgen_notes(decks, folder)
+            seen = _seen(build, self.destination.description)
+            held = self.destination.flashgen_notes(decks, folder, seen)
+            if not self.options.dry_run:
+                _remember(build, self.destination.description, held)
             in_decks = self.destination.note_ids(scope_query(decks))
             changes = changes_for(build, held, in_decks, self.options.keep_removed)
             if self.options.dry_run:
@@ -211,6 +220,34 @@ def _scratch(output: Path) -> "tempfile.TemporaryDirectory[str]":
         )
     except OSError as exc:
         raise WriteError(f"cannot write beside {output}: {exc.strerror}") from exc
+
+
+def seen_path(build: "BuildPlan") -> Path:
+    """What the destination answered last time, beside the deck's cache (safe to delete)."""
+    cache = cache_path(build.config.output)
+    return cache.with_name(cache.name.removesuffix(".sqlite") + ".anki.json")
+
+
+def _seen(build: "BuildPlan", destination: str) -> dict[int, HeldNote]:
+    try:
+        data = json.loads(seen_path(build).read_text(encoding="utf-8"))
+        if data.get("destination") != destination:
+            return {}
+        notes = [
+            HeldNote(int(id_), str(guid), int(mod), str(prompt), tuple(map(str, tags)))
+            for id_, guid, mod, prompt, tags in data["notes"]
+        ]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}  # none yet, or damaged: ask Anki for everything
+    return {note.id: note for note in notes}
+
+
+def _remember(build: "BuildPlan", destination: str, held: Sequence[HeldNote]) -> None:
+    path = seen_path(build)
+    notes = [[n.id, n.guid, n.mod, n.prompt, list(n.tags)] for n in held if n.mod is not None]
+    text = json.dumps({"destination": destination, "notes": notes}, ensure_ascii=False)
+    make_folder(path.parent)
+    replace_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
 
 
 def _only(build: "BuildPlan", notes: Sequence[PlannedNote]) -> DeckPlan:

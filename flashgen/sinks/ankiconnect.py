@@ -1,8 +1,9 @@
 """Anki desktop, while it runs, through the AnkiConnect add-on (API version 6).
 
-Actions used: ``version``, ``findNotes``, ``notesInfo``, ``notesModTime`` (newer AnkiConnect;
-else ``exportPackage`` of the synced decks gives each note's ``mod``), ``importPackage``,
-``deleteNotes``, ``addTags``. Needs nothing beyond the standard library.
+Actions used: ``version``, ``findNotes``, ``notesModTime`` and ``notesInfo`` (or, on an
+AnkiConnect without ``notesModTime``, such as the add-on's code of 2023, ``exportPackage``
+of the synced decks), ``importPackage``, ``deleteNotes``, ``addTags``. Needs nothing beyond
+the standard library.
 """
 
 import json
@@ -10,7 +11,7 @@ import sqlite3
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,28 +41,36 @@ class AnkiConnect:
             return False
         return True
 
-    def flashgen_notes(self, decks: Sequence[str], scratch: Path) -> list[HeldNote]:
+    def flashgen_notes(
+        self, decks: Sequence[str], scratch: Path, seen: Mapping[int, HeldNote]
+    ) -> list[HeldNote]:
+        """``findNotes`` and ``notesModTime``, then ``notesInfo`` only for the notes not
+        ``seen`` with that id and ``mod`` before (each note's GUID is its ``Id`` field).
+        Without ``notesModTime``: an export of the synced decks says it all."""
         ids = self._call("findNotes", {"query": f"mid:{MODEL_ID}"})
         if not ids:
             return []
-        infos = self._call("notesInfo", {"notes": ids})
-        mods = self._mods(ids, decks, scratch)
-        held = []
-        for info in infos:
-            fields = info.get("fields") or {}
-            if _GUID_FIELD not in fields:
-                continue
-            note_id = int(info["noteId"])
-            held.append(
-                HeldNote(
-                    id=note_id,
-                    guid=str(fields[_GUID_FIELD]["value"]),
-                    mod=mods.get(note_id),
-                    prompt=str(fields.get(_PROMPT_FIELD, {}).get("value", "")),
-                    tags=tuple(info.get("tags") or ()),
-                )
+        try:
+            rows = self._call("notesModTime", {"notes": ids})
+        except AnkiError as exc:
+            if _UNSUPPORTED not in str(exc):
+                raise
+            return self._exported_notes(decks, scratch)
+        mods = {int(row["noteId"]): int(row["mod"]) for row in rows}
+        known = [seen[i] for i in ids if i in seen and seen[i].mod == mods.get(i)]
+        asked = [i for i in ids if not (i in seen and seen[i].mod == mods.get(i))]
+        infos = self._call("notesInfo", {"notes": asked}) if asked else []
+        return known + [
+            HeldNote(
+                id=int(info["noteId"]),
+                guid=str(info["fields"][_GUID_FIELD]["value"]),
+                mod=mods.get(int(info["noteId"])),
+                prompt=str(info["fields"].get(_PROMPT_FIELD, {}).get("value", "")),
+                tags=tuple(info.get("tags") or ()),
             )
-        return held
+            for info in infos
+            if _GUID_FIELD in (info.get("fields") or {})
+        ]
 
     def note_ids(self, query: str) -> set[int]:
         return {int(note_id) for note_id in self._call("findNotes", {"query": query})}
@@ -76,24 +85,17 @@ class AnkiConnect:
     def tag_notes(self, ids: Sequence[int], tag: str) -> None:
         self._call("addTags", {"notes": list(ids), "tags": tag})
 
-    def _mods(self, ids: list[int], decks: Sequence[str], scratch: Path) -> dict[int, int]:
-        """Each note's ``mod``: ``notesModTime`` where AnkiConnect has it, else read from an
-        export of the synced decks' top-level decks."""
-        try:
-            rows = self._call("notesModTime", {"notes": ids})
-        except AnkiError as exc:
-            if _UNSUPPORTED not in str(exc):
-                raise
-        else:
-            return {int(row["noteId"]): int(row["mod"]) for row in rows}
-        mods: dict[int, int] = {}
+    def _exported_notes(self, decks: Sequence[str], scratch: Path) -> list[HeldNote]:
+        """The flashgen notes of an export of each synced top-level deck (notes the user
+        moved elsewhere are not in it: they are sent again, and Anki's importer, matching
+        by GUID, leaves them as they are unless the plan's copy is newer)."""
+        held: dict[int, HeldNote] = {}
         for index, root in enumerate(sorted({deck.split("::")[0] for deck in decks})):
             export = scratch / f"export-{index}.apkg"
             request = {"deck": root, "path": str(export.resolve()), "includeSched": False}
-            exported = self._call("exportPackage", request)
-            if exported is True:
-                mods.update(_exported_mods(export))
-        return mods
+            if self._call("exportPackage", request) is True:
+                held.update((note.id, note) for note in _notes_in_export(export))
+        return list(held.values())
 
     def _call(self, action: str, params: dict[str, Any], timeout: float = REQUEST_SECONDS) -> Any:
         body = json.dumps({"action": action, "version": API_VERSION, "params": params}).encode()
@@ -112,8 +114,9 @@ class AnkiConnect:
         return answer["result"]
 
 
-def _exported_mods(package: Path) -> dict[int, int]:
-    """Note id → mod in an exported package (a legacy one: its collection is plain SQLite)."""
+def _notes_in_export(package: Path) -> list[HeldNote]:
+    """The flashgen notes in an exported package (a legacy one: its collection is plain
+    SQLite, and keeps the collection's note ids)."""
     try:
         with zipfile.ZipFile(package) as archive:
             name = next(
@@ -128,9 +131,14 @@ def _exported_mods(package: Path) -> dict[int, int]:
         raise AnkiError(f"cannot read Anki's export {package}: {exc}") from exc
     connection = sqlite3.connect(database)
     try:
-        rows = connection.execute("SELECT id, mod FROM notes WHERE mid = ?", (MODEL_ID,))
-        return {int(note_id): int(mod) for note_id, mod in rows}
+        rows = connection.execute(
+            "SELECT id, guid, mod, sfld, tags FROM notes WHERE mid = ?", (MODEL_ID,)
+        ).fetchall()
     except sqlite3.Error as exc:
         raise AnkiError(f"cannot read Anki's export {package}: {exc}") from exc
     finally:
         connection.close()
+    return [
+        HeldNote(int(id_), str(guid), int(mod), str(sort_field), tuple(str(tags).split()))
+        for id_, guid, mod, sort_field, tags in rows
+    ]

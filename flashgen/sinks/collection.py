@@ -3,7 +3,7 @@ be closed), and where Anki keeps its profiles' collections."""
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -81,11 +81,20 @@ class CollectionFile:
         self.close()
 
     def close(self) -> None:
-        if self._col is not None:
+        if self._col is None:
+            return
+        try:
+            if self._backed_up:
+                self._col.await_backup_completion()
+        except Exception as exc:
+            raise AnkiError(f"Anki's backup of {self.path} failed: {exc}") from exc
+        finally:
             self._col.close()
             self._col = None
 
-    def flashgen_notes(self, decks: Sequence[str], scratch: Path) -> list[HeldNote]:
+    def flashgen_notes(
+        self, decks: Sequence[str], scratch: Path, seen: Mapping[int, HeldNote]
+    ) -> list[HeldNote]:
         rows = self._col.db.all(
             "SELECT id, guid, mod, sfld, tags FROM notes WHERE mid = ?", MODEL_ID
         )
@@ -122,7 +131,10 @@ class CollectionFile:
         self._col.tags.bulk_add(list(ids), tag)
 
     def _backup(self) -> None:
-        """Anki's own backup, in the profile's ``backups`` folder, as Anki makes it."""
+        """Anki's own backup, in the profile's ``backups`` folder, by Anki's own rule (as
+        Anki desktop makes one: unless its last one is recent — "minutes between backups",
+        30 by default — and its own rotation of old ones). Anki copies the collection at
+        once and compresses it in the background; ``close`` waits for it."""
         if self._backed_up:
             return
         folder = self.path.parent / "backups"
@@ -130,8 +142,8 @@ class CollectionFile:
             folder.mkdir(exist_ok=True)
             self._col.create_backup(
                 backup_folder=str(folder),
-                force=True,
-                wait_for_completion=True,
+                force=False,
+                wait_for_completion=False,
             )
         except Exception as exc:
             raise AnkiError(f"Anki could not back up {self.path}: {exc}; nothing changed") from exc
