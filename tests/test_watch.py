@@ -127,6 +127,7 @@ def test_watch_rebuilds_on_atomic_saves_renames_deletes_and_saves_during_a_build
         atomic_save(vault / "new.md", "# New\n\nA new file.\n")
         wait_until(lambda: "Saved while building" in watcher.headings(), "the save mid-build")
 
+        wait_until(lambda: watcher.quiet_for(0.5) == 0, "the builds to settle")
         (vault / ".obsidian").mkdir()
         (vault / ".obsidian" / "workspace.json").write_text("{}", encoding="utf-8")
         (vault / "notes.txt").write_text("not a note", encoding="utf-8")
