@@ -174,7 +174,7 @@ def test_the_safety_limit_refuses_then_yes_deletes(
     before = note_ids(anki)
     with pytest.raises(SyncRefusedError, match="would delete 30 notes") as refused:
         sync(opener, config, anki, T2)
-    assert "Many 7" in str(refused.value)
+    assert "  Many 7 (many.md) (note " in str(refused.value)
     assert "safety limit of 20" in str(refused.value)
     assert note_ids(anki) == before, "a refused sync changes nothing in Anki"
     assert '"heading": "Many 7"' in config.lockfile.read_text("utf-8"), "the build still ran"

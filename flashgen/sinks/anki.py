@@ -57,6 +57,8 @@ class Destination(Protocol):
 
     description: str
     """Where the notes go, for messages: ``AnkiConnect at http://…``, ``collection …``."""
+    remembers: bool
+    """Whether ``flashgen_notes`` uses what it answered last time (then it is kept)."""
 
     def flashgen_notes(
         self, decks: Sequence[str], scratch: Path, seen: Mapping[int, HeldNote]
@@ -186,9 +188,10 @@ class AnkiSink:
         with scratch:
             folder = Path(scratch.name)
             decks = deck_scope(build)
-            seen = _seen(build, self.destination.description)
+            remembers = self.destination.remembers
+            seen = _seen(build, self.destination.description) if remembers else {}
             held = self.destination.flashgen_notes(decks, folder, seen)
-            if not self.options.dry_run:
+            if remembers and not self.options.dry_run:
                 _remember(build, self.destination.description, held)
             in_decks = self.destination.note_ids(scope_query(decks))
             changes = changes_for(build, held, in_decks, self.options.keep_removed)
@@ -196,7 +199,7 @@ class AnkiSink:
                 return Delivery(changes.summary(dry_run=True), changed=changes.differs)
             deleting = not self.options.keep_removed and len(changes.stale) > changes.limit
             if deleting and not self.options.yes:
-                raise SyncRefusedError(_refusal(changes, self.destination.description))
+                raise SyncRefusedError(_refusal(build, changes, self.destination.description))
             sent = (*changes.add, *changes.update)
             if sent:
                 package = folder / "sync.apkg"
@@ -257,8 +260,13 @@ def _only(build: "BuildPlan", notes: Sequence[PlannedNote]) -> DeckPlan:
     )
 
 
-def _refusal(changes: SyncChanges, where: str) -> str:
-    listed = "\n".join(f"  {note.prompt} (note {note.id})" for note in changes.stale)
+def _refusal(build: "BuildPlan", changes: SyncChanges, where: str) -> str:
+    sections = {entry.guid: f"{entry.heading} ({entry.file})" for entry in build.plan.lock.entries}
+    listed = "\n".join(
+        f"  {sections.get(note.guid) or note.prompt or 'a note not from these notes'}"
+        f" (note {note.id})"
+        for note in changes.stale
+    )
     return (
         f"this sync would delete {len(changes.stale)} notes from {where}, more than the "
         f"safety limit of {changes.limit} (max({SAFE_DELETIONS}, 10 % of the deck's "

@@ -32,6 +32,7 @@ class AnkiConnect:
     def __init__(self, url: str = DEFAULT_URL) -> None:
         self.url = url
         self.description = f"Anki through AnkiConnect at {url}"
+        self.remembers = True
 
     def answers(self) -> bool:
         """Whether AnkiConnect answers at the URL (quickly: Anki may simply be closed)."""

@@ -57,6 +57,7 @@ class CollectionFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.description = f"the Anki collection {path}"
+        self.remembers = False
         self._backed_up = False
         collection_class = _collection_class()
         if not path.is_file():
@@ -95,13 +96,11 @@ class CollectionFile:
     def flashgen_notes(
         self, decks: Sequence[str], scratch: Path, seen: Mapping[int, HeldNote]
     ) -> list[HeldNote]:
-        rows = self._col.db.all(
-            "SELECT id, guid, mod, sfld, tags FROM notes WHERE mid = ?", MODEL_ID
-        )
+        rows = self._col.db.all("SELECT id, guid, mod, tags FROM notes WHERE mid = ?", MODEL_ID)
         return [
-            HeldNote(id=int(id_), guid=str(guid), mod=int(mod), prompt=str(sort_field),
-                     tags=tuple(str(tags).split()))
-            for id_, guid, mod, sort_field, tags in rows
+            HeldNote(id=int(id_), guid=str(guid), mod=int(mod), prompt="",
+                     tags=tuple(str(tags).split()) if tags else ())
+            for id_, guid, mod, tags in rows
         ]
 
     def note_ids(self, query: str) -> set[int]:
