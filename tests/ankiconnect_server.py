@@ -43,6 +43,9 @@ class FakeAnkiConnect:
             "addTags": self.add_tags,
             "importPackage": self.import_package,
             "exportPackage": self.export_package,
+            "modelNamesAndIds": self.model_names_and_ids,
+            "modelStyling": self.model_styling,
+            "modelTemplates": self.model_templates,
         }
         if with_mod_time:
             self._actions["notesModTime"] = self.notes_mod_time
@@ -93,6 +96,24 @@ class FakeAnkiConnect:
         return [
             {"noteId": note_id, "mod": self.col.get_note(NoteId(note_id)).mod} for note_id in notes
         ]
+
+    def model_names_and_ids(self) -> dict[str, int]:
+        return {model.name: int(model.id) for model in self.col.models.all_names_and_ids()}
+
+    def model_styling(self, modelName: str) -> dict[str, str]:
+        return {"css": self._model(modelName)["css"]}
+
+    def model_templates(self, modelName: str) -> dict[str, dict[str, str]]:
+        return {
+            t["name"]: {"Front": t["qfmt"], "Back": t["afmt"]}
+            for t in self._model(modelName)["tmpls"]
+        }
+
+    def _model(self, name: str) -> dict[str, Any]:
+        model = self.col.models.by_name(name)
+        if model is None:
+            raise ValueError(f"model was not found: {name}")
+        return dict(model)
 
     def delete_notes(self, notes: list[int]) -> None:
         self.col.remove_notes([NoteId(note_id) for note_id in notes])

@@ -141,6 +141,25 @@ def test_sync_keeps_identity_history_and_anki_edits_and_deletes_removed(
     assert not third.changed
 
 
+def test_changed_card_templates_reach_anki_even_when_no_note_changed(
+    vault: Path, tmp_path: Path, opener: Opener
+) -> None:
+    anki = new_collection(vault.parent / "collection.anki2")
+    sync(opener, deck(vault), anki, T1)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "style.css").write_text(".card { color: #123457; }\n", encoding="utf-8")
+    restyled = deck(vault, templates_dir=templates)
+    delivery = sync(opener, restyled, anki, T2)
+    assert delivery.summary == (
+        "Anki: 0 added, 0 updated, 0 deleted, 10 unchanged; card templates updated"
+    )
+    with collection(anki) as col:
+        model = col.models.by_name("flashgen")
+        assert model is not None and "#123457" in model["css"]
+    assert sync(opener, restyled, anki, T3).summary.endswith("10 unchanged")
+
+
 def test_a_fresh_collection_never_gets_the_removed_sections(
     vault: Path, opener: Opener
 ) -> None:

@@ -31,6 +31,7 @@ from flashgen.plan import REMOVED_TAG, DeckPlan, PlannedNote
 from flashgen.sinks import Delivery
 from flashgen.sinks.apkg import write_package
 from flashgen.targets import TEMPORARY_SUFFIX, temporary_prefix
+from flashgen.templates import CardTemplates
 
 if TYPE_CHECKING:
     from flashgen.build import BuildPlan
@@ -52,6 +53,19 @@ class HeldNote:
     tags: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class NotetypeText:
+    css: str
+    templates: tuple[tuple[str, str, str], ...]
+    """Each card template's name, front and back."""
+
+    @staticmethod
+    def of(templates: CardTemplates) -> "NotetypeText":
+        return NotetypeText(
+            templates.css, tuple((t.name, t.front, t.back) for t in templates.templates)
+        )
+
+
 class Destination(Protocol):
     """One Anki: what the sink asks it and tells it."""
 
@@ -71,6 +85,11 @@ class Destination(Protocol):
 
     def note_ids(self, query: str) -> set[int]:
         """The ids of the notes an Anki search finds."""
+        ...
+
+    def notetype(self) -> NotetypeText | None:
+        """The stylesheet and each card template's front and back of flashgen's notetype
+        as Anki holds it; None if it has none."""
         ...
 
     def import_package(self, package: Path) -> None:
@@ -104,6 +123,8 @@ class SyncChanges:
     deck_notes: int
     """flashgen notes Anki holds in the synced decks."""
     keep_removed: bool
+    notetype_differs: bool = False
+    """Anki's copy of the card templates or stylesheet is not this build's."""
 
     @property
     def limit(self) -> int:
@@ -111,19 +132,21 @@ class SyncChanges:
 
     @property
     def differs(self) -> bool:
-        return bool(self.add or self.update or self.stale)
+        return bool(self.add or self.update or self.stale or self.notetype_differs)
 
     def summary(self, dry_run: bool = False) -> str:
         removed = "tagged removed" if self.keep_removed else "deleted"
         if dry_run:
+            templates = "; card templates to update" if self.notetype_differs else ""
             return (
                 f"Anki (dry run, nothing changed): {len(self.add)} to add, "
                 f"{len(self.update)} to update, {len(self.stale)} to be {removed}, "
-                f"{self.unchanged} unchanged"
+                f"{self.unchanged} unchanged{templates}"
             )
+        templates = "; card templates updated" if self.notetype_differs else ""
         return (
             f"Anki: {len(self.add)} added, {len(self.update)} updated, "
-            f"{len(self.stale)} {removed}, {self.unchanged} unchanged"
+            f"{len(self.stale)} {removed}, {self.unchanged} unchanged{templates}"
         )
 
 
@@ -195,12 +218,17 @@ class AnkiSink:
                 _remember(build, self.destination.description, held)
             in_decks = self.destination.note_ids(scope_query(decks))
             changes = changes_for(build, held, in_decks, self.options.keep_removed)
+            held_notetype = self.destination.notetype() if held else None
+            if held_notetype is not None and held_notetype != NotetypeText.of(build.templates):
+                changes = replace(changes, notetype_differs=True)
             if self.options.dry_run:
                 return Delivery(changes.summary(dry_run=True), changed=changes.differs)
             deleting = not self.options.keep_removed and len(changes.stale) > changes.limit
             if deleting and not self.options.yes:
                 raise SyncRefusedError(_refusal(build, changes, self.destination.description))
             sent = (*changes.add, *changes.update)
+            if not sent and changes.notetype_differs:
+                sent = _carrier(build)
             if sent:
                 package = folder / "sync.apkg"
                 write_package(_only(build, sent), build.templates, package)
@@ -251,6 +279,13 @@ def _remember(build: "BuildPlan", destination: str, held: Sequence[HeldNote]) ->
     text = json.dumps({"destination": destination, "notes": notes}, ensure_ascii=False)
     make_folder(path.parent)
     replace_atomically(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+
+
+def _carrier(build: "BuildPlan") -> tuple[PlannedNote, ...]:
+    """Anki's importer updates a notetype only through a package that has notes: one note
+    Anki already holds carries the new templates (Anki skips the note itself, as unchanged,
+    and applies the templates only if they are newer than its copy, as File → Import does)."""
+    return tuple(note for note in build.plan.notes if note.status != "removed")[:1]
 
 
 def _only(build: "BuildPlan", notes: Sequence[PlannedNote]) -> DeckPlan:

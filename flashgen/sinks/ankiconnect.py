@@ -2,7 +2,8 @@
 
 Actions used: ``version``, ``findNotes``, ``notesModTime`` and ``notesInfo`` (or, on an
 AnkiConnect without ``notesModTime``, such as the add-on's code of 2023, ``exportPackage``
-of the synced decks), ``importPackage``, ``deleteNotes``, ``addTags``. Needs nothing beyond
+of the synced decks), ``modelNamesAndIds``, ``modelStyling``, ``modelTemplates``,
+``importPackage``, ``deleteNotes``, ``addTags``. Needs nothing beyond
 the standard library.
 """
 
@@ -17,7 +18,7 @@ from typing import Any
 
 from flashgen.errors import AnkiError
 from flashgen.notetype import FIELDS, MODEL_ID, SORT_FIELD_INDEX
-from flashgen.sinks.anki import HeldNote
+from flashgen.sinks.anki import HeldNote, NotetypeText
 
 DEFAULT_URL = "http://127.0.0.1:8765"
 API_VERSION = 6
@@ -72,6 +73,20 @@ class AnkiConnect:
             for info in infos
             if _GUID_FIELD in (info.get("fields") or {})
         ]
+
+    def notetype(self) -> NotetypeText | None:
+        """``modelNamesAndIds``, then ``modelStyling`` and ``modelTemplates`` by name (the
+        ids of templates are not in the API; their order is)."""
+        names = {int(i): str(name) for name, i in self._call("modelNamesAndIds", {}).items()}
+        if MODEL_ID not in names:
+            return None
+        name = names[MODEL_ID]
+        css = self._call("modelStyling", {"modelName": name})["css"]
+        templates = self._call("modelTemplates", {"modelName": name})
+        return NotetypeText(
+            str(css),
+            tuple((str(t), str(side["Front"]), str(side["Back"])) for t, side in templates.items()),
+        )
 
     def note_ids(self, query: str) -> set[int]:
         return {int(note_id) for note_id in self._call("findNotes", {"query": query})}

@@ -10,7 +10,7 @@ from typing import Any
 
 from flashgen.errors import AnkiError
 from flashgen.notetype import MODEL_ID
-from flashgen.sinks.anki import HeldNote
+from flashgen.sinks.anki import HeldNote, NotetypeText
 
 COLLECTION_FILE = "collection.anki2"
 INSTALL_HINT = "pip install 'flashgen[anki]'"
@@ -102,6 +102,15 @@ class CollectionFile:
                      tags=tuple(str(tags).split()) if tags else ())
             for id_, guid, mod, tags in rows
         ]
+
+    def notetype(self) -> NotetypeText | None:
+        model = self._col.models.get(MODEL_ID)
+        if model is None:
+            return None
+        return NotetypeText(
+            str(model["css"]),
+            tuple((str(t["name"]), str(t["qfmt"]), str(t["afmt"])) for t in model["tmpls"]),
+        )
 
     def note_ids(self, query: str) -> set[int]:
         return {int(note_id) for note_id in self._col.find_notes(query)}
