@@ -247,10 +247,16 @@ def sync(
 @cli.command()
 @deck_options(WRITTEN_OUTPUT)
 @click.option("--sync", "then_sync", is_flag=True, help="Sync into Anki after each build.")
+@click.option(
+    "--preview",
+    "then_preview",
+    is_flag=True,
+    help="Also write the preview (X.preview/ beside the package); its open pages reload.",
+)
 @anki_options
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def watch(
-    targets: tuple[Path, ...], then_sync: bool, anki_connect: str | None,
+    targets: tuple[Path, ...], then_sync: bool, then_preview: bool, anki_connect: str | None,
     collection: Path | None, profile: str | None, keep_removed: bool, yes: bool, quiet: bool,
     **overrides: Any,
 ) -> None:
@@ -261,6 +267,7 @@ def watch(
     Example:
       flashgen watch                       # every decks/*.toml
       flashgen watch ~/notes --sync        # into the Anki that is open
+      flashgen watch --preview             # and keep decks/NAME.preview/ up to date
     """
     import threading
 
@@ -300,8 +307,23 @@ def watch(
     stop = threading.Event()
     folders = ", ".join(_shown_path(config.notes_dir) for config in configs)
     click.echo(f"Watching {folders} (Ctrl-C stops)", err=True)
+    deliver = sync_all if then_sync else build_all
+
+    def deliver_and_preview(touched: Sequence[DeckConfig]) -> None:
+        deliver(touched)
+        for config in touched:
+            try:
+                build = plan_build(config, BuildOptions())
+                folder = Path(_shown_path(preview_folder(config.output).resolve()))
+                summary = PreviewSink(folder, live=True).deliver(build).summary
+            except FlashgenError as exc:
+                decks.failed += _report_failure(exc)
+                continue
+            if not quiet:
+                click.echo(f"{config.name}: preview: {summary}")
+
     with stop_on_interrupt(stop, lambda: click.echo("Stopping…", err=True)):
-        watch_decks(configs, sync_all if then_sync else build_all, stop)
+        watch_decks(configs, deliver_and_preview if then_preview else deliver, stop)
 
 
 @cli.command()

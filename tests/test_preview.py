@@ -1,6 +1,9 @@
 """`flashgen preview`: every card as Anki renders it, as a static site that works offline."""
 
 import re
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from flashgen.errors import TemplateError
 from flashgen.preview import MARKER, preview_cards, preview_notes
 from flashgen.templates import load_card_templates
 from tests.anki_support import collection, import_package
-from tests.hostile_support import write_vault
+from tests.hostile_support import flashgen_command, subprocess_env, write_vault
 from tests.test_cli import CLEAN, run
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -156,3 +159,26 @@ def test_preview_help_shows_an_example() -> None:
     result = run("preview", "--help")
     assert result.exit_code == 0
     assert result.stdout.split("Example:\n", 1)[1].lstrip().startswith("flashgen preview")
+
+
+def test_watch_preview_writes_a_live_preview_and_rewrites_it_on_save(here: Path) -> None:
+    notes = write_vault(here / "notes", CLEAN)
+    with subprocess.Popen(
+        flashgen_command("watch", "notes", "--preview"), cwd=here, env=subprocess_env(),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    ) as process:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(3)]
+        index = here / "notes.preview" / "index.html"
+        assert lines[0].startswith("Watching notes")
+        assert lines[2] == "notes: preview: 2 cards — wrote notes.preview/index.html\n"
+        assert "live.js" in index.read_text(encoding="utf-8")
+        time.sleep(0.5)
+        (notes / "c.md").write_text("# A third question\n\nIts answer.\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while "A third question" not in index.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the preview was not written again"
+            time.sleep(0.1)
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=30)
+    assert process.returncode == 0
