@@ -36,6 +36,7 @@ from benchmarks.make_vault import make_vault
 from flashgen.fill import NoteContent
 from flashgen.identity import normalized_body, section_key, sketch, text_hash
 from flashgen.lockfile import Lock
+from flashgen.matching import match_entries
 from flashgen.notetype import NoteFields
 from flashgen.plan import DeckPlan, plan_deck
 from tests.matching_support import vault_notes
@@ -117,6 +118,9 @@ def folder_rename(files: int, runs: int) -> None:
     )
     print(f"  plan, nothing changed:    {seconds(unchanged)}")
     print(f"  plan, one folder renamed: {seconds(after_rename)}")
+    entries = list(first.lock.entries)
+    matching = best_of(runs, lambda: match_entries(renamed, entries))
+    print(f"  of which matching:        {seconds(matching)}")
     print(f"  {result.report.summary()}; GUIDs kept: {kept_share(first, result):.1%}")
 
 
