@@ -14,12 +14,16 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from flashgen.decknames import deck_name_problem, normalize_deck_name
 from flashgen.discover import READ_FLAGS, SourceFile
 from flashgen.errors import Diagnostic
 
-_FRONTMATTER = re.compile(r"---[ \t]*\n(?:(.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONTMATTER = YAMLHandler(fm_boundary=re.compile(r"^(?:---|(?<=\n)\.\.\.)[ \t]*$", re.M))
+"""Jekyll's frontmatter: a ``---`` first line, closed by ``---`` or YAML's ``...``. The boundary
+never spans a line break (python-frontmatter's own ``\\s*`` would eat the blank lines after
+it), so the body it leaves is the file's text from the line after the closing one."""
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}[-_ ]")
 _BINARY_SAMPLE = 8192
 MAX_NOTE_BYTES = 64 * 1024 * 1024
@@ -93,10 +97,11 @@ def read_document(source: SourceFile, raw: bytes | str | None = None) -> ReadRes
 
     meta: dict[str, Any] = {}
     body, body_line = text, 1
-    match = _FRONTMATTER.match(text)
-    if match:
+    split = _split_frontmatter(text)
+    if split is not None:
+        yaml_text, body = split
         try:
-            loaded = _load_yaml(match.group(1) or "")
+            loaded = _load_yaml(yaml_text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 2 if mark is not None else 1
@@ -112,8 +117,7 @@ def read_document(source: SourceFile, raw: bytes | str | None = None) -> ReadRes
             diagnostics.append(
                 Diagnostic(where, 1, "warning", f"frontmatter is a {kind}, not a mapping: ignored")
             )
-        body = text[match.end() :]
-        body_line = text.count("\n", 0, match.end()) + 1
+        body_line = text.count("\n", 0, len(text) - len(body)) + 1
     elif text.startswith("---\n") and text.count("\n---", 4) == 0 and "\n..." not in text:
         diagnostics.append(
             Diagnostic(where, 1, "warning", "frontmatter is never closed: read as Markdown")
@@ -229,6 +233,19 @@ def _decode_unicode(raw: bytes, where: str, diagnostics: list[Diagnostic]) -> st
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _split_frontmatter(text: str) -> tuple[str, str] | None:
+    """The YAML between the two boundary lines, and the body: the exact text after the line
+    that closes the frontmatter. None when the file has no (closed) frontmatter."""
+    if not _FRONTMATTER.detect(text):
+        return None
+    try:
+        yaml_text, body = _FRONTMATTER.split(text)
+    except ValueError:  # no closing line
+        return None
+    # Each boundary match ends before its line's newline: drop those two newlines.
+    return yaml_text[1:-1], body.removeprefix("\n")
+
+
 def _load_yaml(text: str) -> object:
     """``yaml.safe_load`` with libyaml when it can; a broken text is parsed again by the
     pure-Python loader, whose messages and lines say more (the error is what is reported)."""
@@ -253,7 +270,7 @@ def _load_yaml_with(text: str, loader: Any) -> object:
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return yaml.load(text, Loader=loader)
+    return _FRONTMATTER.load(text, Loader=loader)
 
 
 def _decode(raw: bytes, where: str, diagnostics: list[Diagnostic]) -> str:
