@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TypeGuard, TypeVar
 
+from flashgen.account import SkippedSection
 from flashgen.cache import BuildCache, cache_path, entry_key, options_fingerprint
 from flashgen.checks import dangling_references, duplicate_prompts
 from flashgen.config import DeckConfig
@@ -77,6 +78,8 @@ class BuildPlan:
     """What the sink of the last commit asked to remember (``Delivery.memo``)."""
     cache_update: CacheUpdate | None = None
     """None when the build runs without the cache."""
+    skipped: tuple[SkippedSection, ...] = ()
+    """The account of what made no note, file by file (``flashgen.account``)."""
 
     @property
     def lock_unchanged(self) -> bool:
@@ -97,6 +100,8 @@ class BuildResult:
     """The package and lockfile on disk already were what this build would write."""
     delivery: Delivery | None = None
     """What the sink did; None for a dry run."""
+    skipped: tuple[SkippedSection, ...] = ()
+    """The account of what made no note, file by file (``flashgen.account``)."""
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -128,6 +133,7 @@ def dry_run_result(build: "BuildPlan") -> BuildResult:
         files=build.files,
         written=False,
         cached_files=build.cached_files,
+        skipped=build.skipped,
     )
 
 
@@ -219,6 +225,7 @@ def plan_build(
         )
         if options.cache
         else None,
+        skipped=tuple(entry for file in files for entry in file.skipped),
     )
 
 

@@ -81,6 +81,8 @@ def options_fingerprint(config: DeckConfig) -> str:
         config.inline_tags,
         config.allow_unsafe_html,
         config.single_newline_breaks,
+        config.preamble,
+        config.link_sections,
     ]
     return hashlib.sha256(json.dumps(shaping).encode()).hexdigest()
 

@@ -3,6 +3,7 @@
 import json
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, replace
@@ -12,7 +13,8 @@ from typing import Any, TypeVar
 import click
 
 from flashgen import __version__
-from flashgen.build import BuildOptions, BuildResult, Progress, build_deck, plan_build
+from flashgen.account import account_summary
+from flashgen.build import BuildOptions, BuildPlan, BuildResult, Progress, build_deck, plan_build
 from flashgen.config import (
     SUBDECK_MODES,
     DeckConfig,
@@ -354,15 +356,21 @@ def check(
         except FlashgenError as exc:
             failed += _report_failure(exc)
             continue
-        diagnostics += [_located(d, config) for d in _unique(result.diagnostics)]
+        found = _unique(result.diagnostics)
+        diagnostics += [_located(d, config) for d in _sorted(found + _account_lines(result, found))]
     if output_format == "json":
         click.echo(json.dumps([asdict(d) for d in diagnostics], ensure_ascii=False, indent=1))
     else:
         for diagnostic in diagnostics:
             click.echo(str(diagnostic))
-        errors = sum(1 for d in diagnostics if d.severity == "error")
-        click.echo(f"{errors} error(s), {len(diagnostics) - errors} warning(s)", err=True)
-    if failed or any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
+        counts = Counter(d.severity for d in diagnostics)
+        click.echo(
+            f"{counts['error']} error(s), {counts['warning']} warning(s), "
+            f"{counts['info']} info",
+            err=True,
+        )
+    problems = [d for d in diagnostics if d.severity != "info"]
+    if failed or any(d.severity == "error" for d in problems) or (strict and problems):
         sys.exit(1)
 
 
@@ -377,7 +385,8 @@ def list_cards(targets: tuple[Path, ...], as_json: bool, **overrides: Any) -> No
       flashgen list ~/notes
       flashgen list decks/systems.toml --json | jq '.[].prompt'
     """
-    rows = []
+    rows: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
     for config in _configs(targets, overrides):
         result = _run(lambda c=config: plan_build(c))
         for note in result.plan.notes:
@@ -389,10 +398,22 @@ def list_cards(targets: tuple[Path, ...], as_json: bool, **overrides: Any) -> No
                         "deck": note.deck,
                         "cards": list(note.card_templates),
                         "guid": note.guid,
+                        "no_card": None,
                     }
                 )
+        skipped += [
+            {
+                "prompt": entry.heading,
+                "source": f"{entry.path}:{entry.line}",
+                "deck": None,
+                "cards": [],
+                "guid": None,
+                "no_card": {"reason": entry.reason, "message": entry.message()},
+            }
+            for entry in result.skipped
+        ]
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        click.echo(json.dumps(rows + skipped, ensure_ascii=False, indent=1))
         return
     for row in rows:
         click.echo(f"{row['source']}\t{row['prompt']}\t[{', '.join(row['cards'])}]")
@@ -652,7 +673,23 @@ def _print_diagnostics(
 def _unique(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """In file order, and the same problem found twice (a heading rendered as prompt and as
     term) only once."""
-    return sorted(dict.fromkeys(diagnostics), key=lambda d: (d.path, d.line))
+    return _sorted(dict.fromkeys(diagnostics))
+
+
+def _sorted(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(diagnostics, key=lambda d: (d.path, d.line))
+
+
+def _account_lines(result: BuildPlan, reported: list[Diagnostic]) -> list[Diagnostic]:
+    """The account of what made no card, as info lines; not where a warning or error already
+    speaks of the same place (an empty leaf heading, an unreadable file)."""
+    spoken = {(d.path, d.line) for d in reported}
+    spoken |= {(d.path, 0) for d in reported if d.severity == "error"}
+    return [
+        entry.diagnostic()
+        for entry in result.skipped
+        if (entry.path, entry.line) not in spoken
+    ]
 
 
 def _located(diagnostic: Diagnostic, config: DeckConfig) -> Diagnostic:
@@ -691,8 +728,12 @@ def _print_summary(result: BuildResult, verbose: bool) -> None:
     click.echo(
         f"{result.config.name}: {changes} — {action} ({cards} cards from {result.files} files)"
     )
+    made = sum(1 for note in result.plan.notes if note.status != "removed")
+    click.echo(f"  {account_summary(made, result.skipped)}")
     if verbose:
         for group, items in report.groups().items():
             if group != "unchanged":
                 for item in items:
                     click.echo(f"  {group}: {item}")
+        for entry in result.skipped:
+            click.echo(f"  no card: {entry.path}:{entry.line}: {entry.message()}")

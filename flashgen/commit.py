@@ -44,6 +44,7 @@ def commit(build: BuildPlan, sink: Sink, held: HeldLock | None = None) -> BuildR
         cached_files=build.cached_files,
         up_to_date=not delivery.changed,
         delivery=delivery,
+        skipped=build.skipped,
     )
 
 

@@ -31,6 +31,10 @@ class DeckConfig:
     ignore_headings: tuple[str, ...] = ()
     inline_tags: bool = False
     """Obsidian ``#tags`` in a section's body become Anki tags of that note."""
+    preamble: bool = True
+    """The text before a file's first heading (a whole file with no heading) is a card."""
+    link_sections: bool = False
+    """A section whose body is only links (a reference list) is a card too."""
     templates_dir: Path | None = None
     allow_unsafe_html: bool = False
     removed_grace_days: int = 90
@@ -85,6 +89,8 @@ _KNOWN_KEYS = {
     "term_cards",
     "ignore_headings",
     "inline_tags",
+    "preamble",
+    "link_sections",
     "templates",
     "allow_unsafe_html",
     "removed_grace_days",
@@ -125,6 +131,8 @@ def load_deck_definition(path: Path) -> DeckConfig:
         term_cards=_bool(data, "term_cards", path, True),
         ignore_headings=_strings(data, "ignore_headings", path, ()),
         inline_tags=_bool(data, "inline_tags", path, False),
+        preamble=_bool(data, "preamble", path, True),
+        link_sections=_bool(data, "link_sections", path, False),
         templates_dir=(base / templates).resolve() if templates else None,
         allow_unsafe_html=_bool(data, "allow_unsafe_html", path, False),
         removed_grace_days=_int(data, "removed_grace_days", path, 90),

@@ -8,7 +8,7 @@ Diagnostic values collected by each stage and reported as ``path:line: severity:
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
 
 
 class FlashgenError(Exception):

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from flashgen.account import TEXT_LOST, SkippedSection
 from flashgen.config import DeckConfig
 from flashgen.discover import SourceFile, Vault
 from flashgen.errors import Diagnostic
@@ -47,6 +48,8 @@ class FileResult:
     """Digest of what ``media_refs`` resolve to (see ``MediaStore.probe``)."""
     unreadable: bool = False
     """The file could not be read: its notes in the lockfile are kept as they were."""
+    skipped: tuple[SkippedSection, ...] = ()
+    """What in the file made no note, and why."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ def build_file(
 
     read = read_document(job.source, job.raw)
     if read.document is None:
+        whole_file = SkippedSection(
+            job.source.relpath, 0, 0, "", "opted-out" if read.opted_out else "unreadable"
+        )
         return FileResult(
             relpath=job.source.relpath,
             notes=(),
@@ -76,8 +82,16 @@ def build_file(
             media_refs=(),
             media_state=media_state(store, job.source.relpath, ()),
             unreadable=not read.opted_out,
+            skipped=(whole_file,),
         )
-    parsed = split_document(read.document, md, config.levels, config.ignore_headings)
+    parsed = split_document(
+        read.document,
+        md,
+        config.levels,
+        config.ignore_headings,
+        preamble=config.preamble,
+        link_sections=config.link_sections,
+    )
     rendered = render_document(parsed, md, store, config.allow_unsafe_html)
     notes = fill_notes(rendered, config)
     return FileResult(
@@ -88,12 +102,24 @@ def build_file(
             *rendered.diagnostics,
             *markdown_problems([parsed]),
             *heading_problems([parsed]),
+            *_nothing_made(job.source.relpath, notes, parsed.skipped),
         ),
         titles=rendered.titles,
         xrefs=tuple(ref for section in rendered.sections for ref in section.xrefs),
         media_refs=rendered.media_refs,
         media_state=media_state(store, job.source.relpath, rendered.media_refs),
+        skipped=parsed.skipped,
     )
+
+
+def _nothing_made(
+    relpath: str, notes: tuple[NoteContent, ...], skipped: tuple[SkippedSection, ...]
+) -> tuple[Diagnostic, ...]:
+    """A file with text that made no card at all is worth a warning (design §2)."""
+    if notes or not any(entry.reason in TEXT_LOST for entry in skipped):
+        return ()
+    why = ", ".join(dict.fromkeys(entry.label for entry in skipped))
+    return (Diagnostic(relpath, 0, "warning", f"the file has text but made no card ({why})"),)
 
 
 def media_state(store: MediaStore, relpath: str, refs: Iterable[tuple[str, bool]]) -> str:

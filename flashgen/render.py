@@ -191,8 +191,9 @@ def render_document(
             (html, text)
             for position, (_, html, text) in enumerate(ancestors)
             if position or text.strip().casefold() != document.title.casefold()
-        ]
-        ancestors.append((section.level, prompt_html, plain_text(heading.children)))
+        ] if not section.preamble else []  # the preamble's prompt is the title already
+        if not section.preamble:
+            ancestors.append((section.level, prompt_html, plain_text(heading.children)))
         if not section.makes_note:
             diagnostics.extend(hooks.diagnostics)
             continue

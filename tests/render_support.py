@@ -22,7 +22,7 @@ def render_file(root: Path, relpath: str) -> RenderedFile:
     read = read_document(source)
     assert read.document is not None, read.diagnostics
     md = make_markdown()
-    parsed = split_document(read.document, md, ALL_LEVELS)
+    parsed = split_document(read.document, md, ALL_LEVELS, link_sections=True)  # any body
     return render_document(parsed, md, MediaStore(vault), allow_unsafe_html=False)
 
 

@@ -20,6 +20,7 @@ from tests.hostile_support import (
 HOSTILE_CHECK = """\
 hostile/broken-frontmatter.md:3: error: broken frontmatter (expected ',' or ']', but got '<stream end>'): file skipped
 hostile/duplicates.md:5: warning: duplicate prompt 'Same question' in deck hostile (also at duplicates.md:1)
+hostile/empty-answers.md:1: info: no card for 'Parent': no text of its own
 hostile/empty-answers.md:7: warning: section 'No answer' has no answer: no card made
 hostile/empty-answers.md:9: warning: section 'Only a comment' has no answer: no card made
 hostile/frontmatter-list.md:1: warning: frontmatter is a list, not a mapping: ignored
@@ -41,6 +42,10 @@ hostile/unsafe-html.md:5: warning: link to a javascript: URL is unsafe: shown as
 hostile/unsafe-html.md:7: warning: unsafe HTML removed: javascript: URL
 """  # noqa: E501
 HOSTILE_ERRORS = [line for line in HOSTILE_CHECK.splitlines() if ": error: " in line]
+HOSTILE_WARNINGS = "".join(
+    line for line in HOSTILE_CHECK.splitlines(keepends=True) if ": info: " not in line
+)
+"""What a build prints: the account of what made no card is a count there, not lines."""
 CLEAN = {"a.md": "# Question\n\nAnswer.\n", "b.md": "# Other question\n\nOther answer.\n"}
 WARNED = {**CLEAN, "c.md": "# Lonely heading\n"}
 WARNING = "notes/c.md:1: warning: section 'Lonely heading' has no answer: no card made"
@@ -55,10 +60,17 @@ def hostile(here: Path) -> Path:
     return copy_vault("hostile", here / "hostile")
 
 
-def summary(cards: int, files: int, output: str = "notes.apkg", action: str = "wrote") -> str:
+def summary(
+    cards: int,
+    files: int,
+    output: str = "notes.apkg",
+    action: str = "wrote",
+    account: str = "every section made one",
+) -> str:
     return (
         f"notes: {cards} new, 0 changed, 0 renamed/moved, 0 removed, 0 unchanged — "
         f"{action} {output} ({cards} cards from {files} files)\n"
+        f"  {cards} notes made; {account}\n"
     )
 
 
@@ -68,7 +80,7 @@ def summary(cards: int, files: int, output: str = "notes.apkg", action: str = "w
 def test_check_reports_every_problem_as_path_line_severity_message(hostile: Path) -> None:
     result = run("check", "hostile")
     assert (result.exit_code, result.stdout, result.stderr) == (
-        1, HOSTILE_CHECK, "1 error(s), 20 warning(s)\n"
+        1, HOSTILE_CHECK, "1 error(s), 20 warning(s), 1 info\n"
     )
 
 
@@ -101,7 +113,9 @@ def test_check_with_warnings_only_exits_0_and_with_strict_1(here: Path) -> None:
     write_vault(here / "notes", WARNED)
     relaxed, strict = run("check", "notes"), run("check", "notes", "--strict")
     for result in (relaxed, strict):
-        assert (result.stdout, result.stderr) == (WARNING + "\n", "0 error(s), 1 warning(s)\n")
+        assert (result.stdout, result.stderr) == (
+            WARNING + "\n", "0 error(s), 1 warning(s), 0 info\n"
+        )
     assert (relaxed.exit_code, strict.exit_code) == (0, 1)
 
 
@@ -109,7 +123,9 @@ def test_check_of_clean_notes_exits_0_and_writes_nothing(here: Path) -> None:
     write_vault(here / "notes", CLEAN)
     before = sorted(p.as_posix() for p in here.rglob("*"))
     result = run("check", "notes", "--strict")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "0 error(s), 0 warning(s)\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, "", "0 error(s), 0 warning(s), 0 info\n"
+    )
     assert sorted(p.as_posix() for p in here.rglob("*")) == before
 
 
@@ -140,7 +156,9 @@ def test_lockfile_problems_name_the_lockfile(here: Path) -> None:
 def test_build_with_warnings_exits_0_and_writes_the_package(here: Path) -> None:
     write_vault(here / "notes", WARNED)
     result = run("build", "notes")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, summary(2, 3), WARNING + "\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, summary(2, 3, account="1 section made none: 1 no body"), WARNING + "\n"
+    )
     assert len(imported(here / "notes.apkg", here / "anki")[0]) == 2
 
 
@@ -150,8 +168,9 @@ def test_build_with_errors_writes_the_rest_and_exits_1(hostile: Path) -> None:
     assert result.stdout == (
         "hostile: 13 new, 0 changed, 0 renamed/moved, 0 removed, 0 unchanged — wrote deck.apkg "
         "(15 cards from 14 files)\n"
+        "  13 notes made; 4 sections made none: 3 no body, 1 unreadable file\n"
     )
-    assert result.stderr == HOSTILE_CHECK + (
+    assert result.stderr == HOSTILE_WARNINGS + (
         "Error: 1 error(s) (see above): those files were skipped, the package was written with "
         "the rest of the notes\n"
     )

@@ -295,9 +295,14 @@ def test_any_vault_builds_and_imports_into_anki(
     origins = Counter(n.location for n in planned)
     assert [where for where, count in origins.items() if count > 1] == []
     for name, generated in vault.items():
-        lines = {int(where.rsplit(":", 1)[1]) for where in origins if where.startswith(name + ":")}
+        from_headings = [n for n in planned if n.location.startswith(name + ":") and n.key != name]
+        lines = {int(n.location.rsplit(":", 1)[1]) for n in from_headings}
         assert lines <= generated.heading_lines(), name
         assert not lines & generated.never_headings(), name
+        # The preamble (its key is the path alone) is the text before the first heading.
+        preambles = [int(n.location.rsplit(":", 1)[1]) for n in planned if n.key == name]
+        assert len(preambles) <= 1
+        assert all(line < min(lines, default=line + 1) for line in preambles)
 
     if not allow_unsafe:
         active = {
@@ -310,12 +315,15 @@ def test_any_vault_builds_and_imports_into_anki(
 
 @st.composite
 def well_formed(draw: st.DrawFn) -> list[tuple[int, str, str]]:
-    """Sections whose headings are plain and whose bodies always have content."""
+    """Sections whose headings are plain and whose bodies always have content (an empty
+    code block is nothing to recall: design §2)."""
     title = st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,20}[A-Za-z0-9]", fullmatch=True)
     body = st.lists(
         st.one_of(
             inline.map(lambda text: "Text " + text),
-            fence(may_stay_open=False).map(lambda b: b.text),
+            fence(may_stay_open=False)
+            .map(lambda b: b.text)
+            .filter(lambda text: any(line.strip() for line in text.split("\n")[1:-1])),
             st.just("<!-- comment -->\n\nAfter the comment."),
             st.just("$$\nE = mc^2\n$$"),
             container().map(lambda b: b.text),

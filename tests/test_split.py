@@ -54,6 +54,8 @@ def as_data(section: Section) -> dict[str, Json]:
         "skipped": section.skipped,
         "ignored": section.ignored,
         "makes_note": section.makes_note,
+        "reason": section.reason,
+        "preamble": section.preamble,
     }
 
 
@@ -61,6 +63,10 @@ def snapshot_data(parsed: ParsedDocument) -> Json:
     return {
         "body_line": parsed.document.body_line,
         "sections": [as_data(section) for section in parsed.sections],
+        "no_card": [
+            [entry.line, entry.end_line, entry.heading, entry.reason, entry.detail]
+            for entry in parsed.skipped
+        ],
     }
 
 
@@ -144,10 +150,17 @@ def test_empty_parent_makes_no_note_but_is_its_childrens_context() -> None:
     assert child.makes_note
 
 
-def test_text_before_the_first_heading_is_in_no_section() -> None:
-    sections = sections_of("nesting.md")
-    assert all("Preamble text" not in section.body for section in sections)
-    assert sections[0].line == 8  # frontmatter (lines 1-5), preamble (6), blank line (7)
+def test_text_before_the_first_heading_is_the_preamble_prompted_by_the_title() -> None:
+    preamble, first, *_ = sections_of("nesting.md")
+    assert preamble.preamble and preamble.makes_note
+    assert (preamble.heading, preamble.level, preamble.heading_path) == ("KVM", 0, ())
+    assert preamble.body.strip() == (
+        "Preamble text before the first heading is a section of its own, "
+        "prompted by the file's title."
+    )
+    assert (preamble.line, preamble.end_line) == (6, 8)  # frontmatter is lines 1-5
+    assert first.heading == "MMU" and first.line == 8
+    assert "Preamble text" not in first.body
 
 
 def test_a_body_of_only_comments_has_no_content() -> None:
@@ -181,14 +194,15 @@ def test_skip_marker_inline_in_a_paragraph_skips(tmp_path: Path) -> None:
 
 
 def test_levels_option_turns_other_headings_into_body() -> None:
-    sections = sections_of("levels.md", levels=(2, 3))
-    assert headings(sections) == [
+    preamble, *sections = sections_of("levels.md", levels=(2, 3))
+    assert preamble.preamble and "# 线性代数 / Linear algebra" in preamble.body
+    assert headings(tuple(sections)) == [
         "矩阵乘法 / Matrix multiplication",
         "结合律 / Associativity",
         "行列式 / Determinant",
         "References",
     ]
-    associativity = by_heading(sections)["结合律 / Associativity"]
+    associativity = by_heading(tuple(sections))["结合律 / Associativity"]
     assert "#### Proof sketch" in associativity.body
     assert "Expand both sides." in associativity.body
     # The H1 is not a section: it is no ancestor either.
@@ -236,6 +250,9 @@ def test_headings_in_blockquotes_callouts_and_lists_do_not_split() -> None:
 def test_section_lines_are_file_lines_of_the_headings(name: str) -> None:
     lines = (NOTES / name).read_text("utf-8").split("\n")
     for section in sections_of(name):
+        if section.preamble:
+            assert lines[section.line - 1].startswith("Preamble text")
+            continue
         first_line = lines[section.line - 1]
         if first_line.startswith("#"):
             assert " ".join(first_line.lstrip("#").split()) == section.heading
@@ -244,7 +261,7 @@ def test_section_lines_are_file_lines_of_the_headings(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", FIXTURES)
-def test_sections_tile_the_file_after_the_preamble(name: str) -> None:
+def test_sections_tile_the_file_from_its_first_text(name: str) -> None:
     text = (NOTES / name).read_text("utf-8")
     sections = sections_of(name)
     assert all(a.end_line == b.line for a, b in pairwise(sections))
