@@ -364,11 +364,8 @@ def check(
         for diagnostic in diagnostics:
             click.echo(str(diagnostic))
         counts = Counter(d.severity for d in diagnostics)
-        click.echo(
-            f"{counts['error']} error(s), {counts['warning']} warning(s), "
-            f"{counts['info']} info",
-            err=True,
-        )
+        infos = f", {counts['info']} info" if counts["info"] else ""
+        click.echo(f"{counts['error']} error(s), {counts['warning']} warning(s){infos}", err=True)
     problems = [d for d in diagnostics if d.severity != "info"]
     if failed or any(d.severity == "error" for d in problems) or (strict and problems):
         sys.exit(1)
@@ -728,8 +725,9 @@ def _print_summary(result: BuildResult, verbose: bool) -> None:
     click.echo(
         f"{result.config.name}: {changes} — {action} ({cards} cards from {result.files} files)"
     )
-    made = sum(1 for note in result.plan.notes if note.status != "removed")
-    click.echo(f"  {account_summary(made, result.skipped)}")
+    if result.skipped:
+        made = sum(1 for note in result.plan.notes if note.status != "removed")
+        click.echo(f"  {account_summary(made, result.skipped)}")
     if verbose:
         for group, items in report.groups().items():
             if group != "unchanged":
