@@ -68,7 +68,7 @@ class Vault:
         for name, sections in self.files.items():
             text = "".join(f"## {s.heading}\n\n{s.body}\n\n" for s in sections)
             (root / name).parent.mkdir(parents=True, exist_ok=True)
-            (root / name).write_text(text or "Nothing here yet.\n", encoding="utf-8")
+            (root / name).write_text(text or "<!-- nothing here yet -->\n", encoding="utf-8")
 
 
 def edit(vault: Vault, draw: st.DrawFn) -> None:
