@@ -139,6 +139,19 @@ def test_preview_writes_the_site_beside_the_package_and_nothing_else(here: Path)
     assert "live.js" not in index  # only watch --preview's pages reload themselves
 
 
+def test_the_index_lists_every_section_that_made_no_card_and_why(here: Path) -> None:
+    write_vault(here / "notes", {
+        **CLEAN,
+        "d.md": "# 内存 / Memory\n\n## Empty\n\n## References\n\n- [a](https://a.example)\n"
+                "- [b](https://b.example)\n\n## Paging\n\nPages map to frames.\n",
+    })
+    assert run("preview", "notes").exit_code == 0
+    index = (here / "notes.preview" / "index.html").read_text(encoding="utf-8")
+    assert "d.md:3" in index and "Empty" in index
+    assert "d.md:5" in index and "References" in index
+    assert "only links" in index or "links only" in index
+
+
 def test_preview_output_option_and_a_folder_that_is_not_a_preview(here: Path) -> None:
     write_vault(here / "notes", CLEAN)
     assert run("preview", "notes", "-o", "site").stdout == (

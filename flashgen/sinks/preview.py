@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flashgen.preview import preview_cards, preview_notes, write_preview
+from flashgen.preview import Skipped, preview_cards, preview_notes, write_preview
 from flashgen.sinks import Delivery
 
 if TYPE_CHECKING:
@@ -33,5 +33,13 @@ class PreviewSink:
             build.plan.media,
             built=time.strftime("%Y-%m-%d %H:%M"),
             live=self.live,
+            skipped=[
+                Skipped(
+                    source=f"{entry.path}:{entry.line}" if entry.line else entry.path,
+                    heading=entry.heading or "(the text before the first heading)",
+                    why=entry.message(),
+                )
+                for entry in build.skipped
+            ],
         )
         return Delivery(f"{len(cards)} cards — wrote {self.folder / 'index.html'}")
