@@ -113,7 +113,12 @@ def test_the_index_filters_by_file_and_searches(site: tuple[Path, list[PreviewCa
 def wait_for(browser: Browser, session: str, expression: str, seconds: float = 20) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        value = browser.evaluate(session, expression)
+        try:
+            value = browser.evaluate(session, expression)
+        except RuntimeError as error:
+            if "navigated" not in str(error):
+                raise
+            value = None  # asked while the page was reloading itself: ask again
         if value:
             return value
         time.sleep(0.2)
